@@ -1,0 +1,52 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DataSource, Logger } from 'typeorm';
+import { DatabaseConfig } from '../config/config';
+import { CustomerEntity } from '../entities/customer.entity';
+import { migrations } from '../migrations';
+
+export const entities = [CustomerEntity];
+
+export interface DataSourceOptions {
+  /** Receives every SQL statement; used for statement counting and metrics. */
+  logger?: Logger;
+}
+
+export function createDataSource(config: DatabaseConfig, options: DataSourceOptions = {}): DataSource {
+  const common = {
+    entities,
+    migrations,
+    synchronize: false,
+    migrationsRun: false,
+    logger: options.logger,
+    logging: options.logger ? (['query', 'error'] as const) : false,
+  };
+  if (config.dialect === 'sqlite') {
+    if (config.path !== ':memory:') mkdirSync(dirname(config.path), { recursive: true });
+    return new DataSource({
+      ...common,
+      type: 'better-sqlite3',
+      database: config.path,
+      // WAL lets readers proceed during a write; the busy timeout waits for a lock instead of failing.
+      prepareDatabase: (db: { pragma(source: string): unknown }) => {
+        db.pragma('journal_mode = WAL');
+        db.pragma('busy_timeout = 5000');
+        db.pragma('foreign_keys = ON');
+      },
+    });
+  }
+  return new DataSource({
+    ...common,
+    type: 'mysql',
+    host: config.host,
+    port: config.port,
+    username: config.user,
+    password: config.password,
+    database: config.database,
+    charset: 'utf8mb4_unicode_ci',
+    timezone: 'Z',
+    poolSize: 10,
+    connectTimeout: 3000,
+    extra: { connectionLimit: 10, enableKeepAlive: true },
+  });
+}

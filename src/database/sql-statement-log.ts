@@ -1,0 +1,48 @@
+import { AbstractLogger, LogLevel, LogMessage, QueryRunner } from 'typeorm';
+import { Logger } from '../logging/logger';
+
+export type StatementListener = (sql: string) => void;
+
+/**
+ * TypeORM's logger for this service: every SQL statement is passed to the
+ * registered listeners (statement counting in tests and metrics) and logged at
+ * trace level; TypeORM's own warnings and errors go to the service log.
+ */
+export class SqlStatementLog extends AbstractLogger {
+  private readonly listeners = new Set<StatementListener>();
+
+  constructor(private readonly log: Logger) {
+    super(['query', 'error', 'warn', 'migration']);
+  }
+
+  /** Calls `listener` with every statement from now on; returns the function that stops it. */
+  subscribe(listener: StatementListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  override logQuery(query: string, parameters?: unknown[], queryRunner?: QueryRunner): void {
+    for (const listener of this.listeners) listener(query);
+    super.logQuery(query, parameters, queryRunner);
+  }
+
+  protected writeLog(level: LogLevel, logMessage: LogMessage | LogMessage[]): void {
+    for (const message of Array.isArray(logMessage) ? logMessage : [logMessage]) {
+      switch (message.type ?? level) {
+        case 'query':
+          this.log.trace({ sql: message.message }, 'sql');
+          break;
+        case 'error':
+        case 'query-error':
+          this.log.debug({ sql: message.message }, 'sql failed');
+          break;
+        case 'warn':
+        case 'query-slow':
+          this.log.warn({ detail: message.message }, 'database warning');
+          break;
+        default:
+          this.log.info({ detail: message.message }, 'database');
+      }
+    }
+  }
+}

@@ -1,0 +1,58 @@
+import { PageRequest } from './page-request';
+
+export interface PageInfoValue {
+  hasNextPage: boolean;
+  hasPreviousPage: boolean;
+  startCursor: string | null;
+  endCursor: string | null;
+}
+
+export interface EdgeValue<T> {
+  cursor: string;
+  node: T;
+}
+
+/** What a connection field resolves to. `totalCount` is a lazy getter: counted only when selected. */
+export interface ConnectionValue<T> {
+  edges: EdgeValue<T>[];
+  nodes: T[];
+  pageInfo: PageInfoValue;
+  readonly totalCount: Promise<number>;
+}
+
+/** A page as the repository read it: at most `size` rows in connection order, and whether more lie beyond. */
+export interface PageSlice<T> {
+  rows: T[];
+  hasMore: boolean;
+}
+
+/**
+ * Builds a Relay connection from a page slice. Rows beyond `size` in the
+ * reading direction decide hasNextPage (forward) or hasPreviousPage (backward);
+ * the opposite flag is true when the page starts from a cursor, because the
+ * cursor's own row lies that way.
+ */
+export function buildConnection<T>(
+  slice: PageSlice<T>,
+  request: PageRequest,
+  cursorOf: (row: T) => string,
+  count: () => Promise<number>,
+): ConnectionValue<T> {
+  const edges = slice.rows.map((node) => ({ cursor: cursorOf(node), node }));
+  const forward = request.direction === 'forward';
+  let counted: Promise<number> | undefined;
+  return {
+    edges,
+    nodes: slice.rows,
+    pageInfo: {
+      hasNextPage: forward ? slice.hasMore : request.before !== null,
+      hasPreviousPage: forward ? request.after !== null : slice.hasMore,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges[edges.length - 1]?.cursor ?? null,
+    },
+    get totalCount() {
+      counted ??= count();
+      return counted;
+    },
+  };
+}

@@ -1,0 +1,124 @@
+import { Brackets, EntityManager, SelectQueryBuilder } from 'typeorm';
+import { CustomerEntity } from '../entities/customer.entity';
+import { CursorKey } from '../pagination/cursor-codec';
+import { PageRequest } from '../pagination/page-request';
+import { PageSlice } from '../pagination/connection';
+import { Keyset, readKeysetPage } from './keyset';
+
+/** A filter already validated and normalised by the service (lower-cased keys, E.164, canonical tags). */
+export interface CustomerQuery {
+  ids?: string[];
+  externalId?: string;
+  emailKey?: string;
+  phoneNumber?: string;
+  namePrefix?: string;
+  languageCode?: string;
+  createdAfter?: Date;
+  createdBefore?: Date;
+  updatedAfter?: Date;
+  updatedBefore?: Date;
+  includeDeleted: boolean;
+}
+
+export type CustomerColumns = Omit<CustomerEntity, 'id' | 'brand' | 'createdAt'>;
+
+const ALIAS = 'c';
+
+/** Every SQL statement about the `customers` table. Every method is scoped to one brand. */
+export class CustomerRepository {
+  constructor(private readonly manager: EntityManager) {}
+
+  async findByIds(brand: string, ids: readonly string[], includeDeleted: boolean): Promise<CustomerEntity[]> {
+    if (ids.length === 0) return [];
+    const query = this.select(brand).andWhere(`${ALIAS}.id IN (:...ids)`, { ids: [...new Set(ids)] });
+    if (!includeDeleted) query.andWhere(`${ALIAS}.deletedAt IS NULL`);
+    return query.getMany();
+  }
+
+  async findById(brand: string, id: string, includeDeleted: boolean): Promise<CustomerEntity | null> {
+    const [row] = await this.findByIds(brand, [id], includeDeleted);
+    return row ?? null;
+  }
+
+  /** Customers holding any of these external ids, deleted ones included (they still hold their id). */
+  async findByExternalIds(brand: string, externalIds: readonly string[]): Promise<CustomerEntity[]> {
+    if (externalIds.length === 0) return [];
+    return this.select(brand)
+      .andWhere(`${ALIAS}.externalId IN (:...externalIds)`, { externalIds: [...new Set(externalIds)] })
+      .getMany();
+  }
+
+  async page(
+    brand: string,
+    filter: CustomerQuery,
+    keyset: Keyset<CustomerEntity>,
+    request: PageRequest,
+    bounds: { after: CursorKey | null; before: CursorKey | null },
+  ): Promise<PageSlice<CustomerEntity>> {
+    return readKeysetPage(this.filtered(brand, filter), keyset, request, bounds);
+  }
+
+  async count(brand: string, filter: CustomerQuery): Promise<number> {
+    return this.filtered(brand, filter).getCount();
+  }
+
+  async insert(customers: CustomerEntity[]): Promise<void> {
+    if (customers.length === 0) return;
+    await this.manager.createQueryBuilder().insert().into(CustomerEntity).values(customers).execute();
+  }
+
+  /**
+   * Writes `changes` only if the row still has `version` (optimistic concurrency:
+   * TypeORM's save() does not check versions). Returns whether the row was written.
+   */
+  async updateIfVersion(brand: string, id: string, version: number, changes: Partial<CustomerColumns>): Promise<boolean> {
+    const result = await this.manager
+      .createQueryBuilder()
+      .update(CustomerEntity)
+      .set(changes)
+      .where('id = :id AND brand = :brand AND version = :version', { id, brand, version })
+      .execute();
+    return (result.affected ?? 0) === 1;
+  }
+
+  private select(brand: string): SelectQueryBuilder<CustomerEntity> {
+    return this.manager.createQueryBuilder(CustomerEntity, ALIAS).where(`${ALIAS}.brand = :brand`, { brand });
+  }
+
+  private filtered(brand: string, filter: CustomerQuery): SelectQueryBuilder<CustomerEntity> {
+    const query = this.select(brand);
+    if (!filter.includeDeleted) query.andWhere(`${ALIAS}.deletedAt IS NULL`);
+    if (filter.ids) query.andWhere(`${ALIAS}.id IN (:...ids)`, { ids: filter.ids.length > 0 ? filter.ids : [''] });
+    if (filter.externalId !== undefined) query.andWhere(`${ALIAS}.externalId = :externalId`, { externalId: filter.externalId });
+    if (filter.emailKey !== undefined) query.andWhere(`${ALIAS}.emailKey = :emailKey`, { emailKey: filter.emailKey });
+    if (filter.phoneNumber !== undefined) query.andWhere(`${ALIAS}.phoneNumber = :phoneNumber`, { phoneNumber: filter.phoneNumber });
+    if (filter.languageCode !== undefined) {
+      query.andWhere(`${ALIAS}.languageCode = :languageCode`, { languageCode: filter.languageCode });
+    }
+    if (filter.namePrefix !== undefined) {
+      const pattern = `${escapeLike(filter.namePrefix)}%`;
+      query.andWhere(
+        new Brackets((where) =>
+          where
+            .where(`${ALIAS}.nameKey LIKE :namePattern ESCAPE '!'`, { namePattern: pattern })
+            .orWhere(`${ALIAS}.familyNameKey LIKE :namePattern ESCAPE '!'`),
+        ),
+      );
+    }
+    const ranges: Array<[Date | undefined, string, string]> = [
+      [filter.createdAfter, 'createdAt', '>'],
+      [filter.createdBefore, 'createdAt', '<'],
+      [filter.updatedAfter, 'updatedAt', '>'],
+      [filter.updatedBefore, 'updatedAt', '<'],
+    ];
+    ranges.forEach(([value, column, operator], index) => {
+      if (value !== undefined) query.andWhere(`${ALIAS}.${column} ${operator} :range${index}`, { [`range${index}`]: value });
+    });
+    return query;
+  }
+}
+
+/** Escapes LIKE wildcards with `!`, an escape character both dialects read the same way. */
+function escapeLike(value: string): string {
+  return value.replace(/[!%_]/g, (character) => `!${character}`);
+}

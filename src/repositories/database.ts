@@ -1,0 +1,37 @@
+import { DataSource, EntityManager } from 'typeorm';
+import { CustomerRepository } from './customer.repository';
+import { TransactionRunner } from './transaction-runner';
+
+/** The repositories, all bound to one entity manager (the data source's, or a transaction's). */
+export interface Repositories {
+  customers: CustomerRepository;
+}
+
+function repositoriesFor(manager: EntityManager): Repositories {
+  return { customers: new CustomerRepository(manager) };
+}
+
+/** The data layer as services see it: repositories for reads, and transactions for writes. */
+export class Database {
+  readonly read: Repositories;
+  private readonly transactions: TransactionRunner;
+
+  constructor(readonly dataSource: DataSource) {
+    this.read = repositoriesFor(dataSource.manager);
+    this.transactions = new TransactionRunner(dataSource);
+  }
+
+  transaction<T>(work: (repositories: Repositories) => Promise<T>): Promise<T> {
+    return this.transactions.run((manager) => work(repositoriesFor(manager)));
+  }
+
+  /** Whether the database answers; used by the readiness probe. */
+  async ping(): Promise<boolean> {
+    try {
+      await this.dataSource.query('SELECT 1');
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}

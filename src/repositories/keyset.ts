@@ -1,0 +1,68 @@
+import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { CursorKey } from '../pagination/cursor-codec';
+import { PageRequest } from '../pagination/page-request';
+import { PageSlice } from '../pagination/connection';
+
+/**
+ * One column of a total order. `toCursor` and `fromCursor` turn a row's value
+ * into a JSON-safe cursor value and back into a query parameter.
+ */
+export interface KeysetColumn<T> {
+  /** Property path for the query builder, e.g. `c.createdAt`. */
+  expression: string;
+  value(row: T): string | number | Date;
+  fromCursor(value: string | number): string | number | Date;
+}
+
+export interface Keyset<T> {
+  /** The sort column, then the unique tie-breaker (id). */
+  columns: readonly [KeysetColumn<T>, KeysetColumn<T>];
+  descending: boolean;
+}
+
+export function cursorKeyOf<T>(keyset: Keyset<T>, row: T): CursorKey {
+  return keyset.columns.map((column) => {
+    const value = column.value(row);
+    return value instanceof Date ? value.toISOString() : value;
+  });
+}
+
+/**
+ * Reads one keyset page: `WHERE (sort, id) > (…) ORDER BY sort, id LIMIT n + 1`,
+ * with the comparison spelt out (`sort > ? OR (sort = ? AND id > ?)`) so both
+ * MySQL and SQLite turn it into a range scan of the `(brand, sort, id)` index.
+ * Backward pages read in the reverse order and are flipped before returning.
+ */
+export async function readKeysetPage<T extends ObjectLiteral>(
+  query: SelectQueryBuilder<T>,
+  keyset: Keyset<T>,
+  request: PageRequest,
+  bounds: { after: CursorKey | null; before: CursorKey | null },
+): Promise<PageSlice<T>> {
+  if (bounds.after) applyBound(query, keyset, bounds.after, keyset.descending ? '<' : '>', 'after');
+  if (bounds.before) applyBound(query, keyset, bounds.before, keyset.descending ? '>' : '<', 'before');
+  const backward = request.direction === 'backward';
+  const readDescending = keyset.descending !== backward;
+  const direction = readDescending ? 'DESC' : 'ASC';
+  query.orderBy(keyset.columns[0].expression, direction).addOrderBy(keyset.columns[1].expression, direction);
+  const rows = await query.limit(request.size + 1).getMany();
+  const hasMore = rows.length > request.size;
+  const page = rows.slice(0, request.size);
+  return { rows: backward ? page.reverse() : page, hasMore };
+}
+
+function applyBound<T extends ObjectLiteral>(
+  query: SelectQueryBuilder<T>,
+  keyset: Keyset<T>,
+  key: CursorKey,
+  operator: '<' | '>',
+  name: string,
+): void {
+  const [sort, tie] = keyset.columns;
+  const sortValue = sort.fromCursor(key[0]);
+  const tieValue = tie.fromCursor(key[1]);
+  query.andWhere(
+    `(${sort.expression} ${operator} :${name}Sort OR (${sort.expression} = :${name}Sort AND ${tie.expression} ${operator} :${name}Tie))`,
+    { [`${name}Sort`]: sortValue, [`${name}Tie`]: tieValue },
+  );
+}

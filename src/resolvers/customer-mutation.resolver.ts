@@ -1,0 +1,54 @@
+import { Arg, Ctx, ID, Mutation, Resolver } from 'type-graphql';
+import { RequestContext } from '../context/request-context';
+import { CreateCustomerInput, UpdateCustomerInput, UpsertCustomerInput } from '../types/customer-inputs';
+import { CustomerPayload, DeleteCustomerPayload, UpsertCustomerPayload, UpsertCustomersPayload } from '../types/payloads';
+import { CustomerResult, UpsertResult } from '../services/customer.service';
+import { UserError } from '../errors/user-error';
+
+@Resolver()
+export class CustomerMutationResolver {
+  @Mutation(() => CustomerPayload, { description: 'Creates a customer in the caller\'s brand.' })
+  createCustomer(
+    @Arg('input', () => CreateCustomerInput, { description: 'The new customer.' }) input: CreateCustomerInput,
+    @Ctx() { services, caller }: RequestContext,
+  ): Promise<CustomerResult> {
+    return services.customers.create(caller.brand, input);
+  }
+
+  @Mutation(() => CustomerPayload, { description: 'Changes the given fields of a customer; absent fields stay as they are.' })
+  updateCustomer(
+    @Arg('input', () => UpdateCustomerInput, { description: 'The id and the fields to change.' }) input: UpdateCustomerInput,
+    @Ctx() { services, caller }: RequestContext,
+  ): Promise<CustomerResult> {
+    return services.customers.update(caller.brand, input);
+  }
+
+  @Mutation(() => UpsertCustomerPayload, { description: "Updates the customer with this externalId in the caller's brand, or creates it." })
+  upsertCustomer(
+    @Arg('input', () => UpsertCustomerInput, { description: 'The customer, matched on externalId.' }) input: UpsertCustomerInput,
+    @Ctx() { services, caller }: RequestContext,
+  ): Promise<UpsertResult> {
+    return services.customers.upsert(caller.brand, input);
+  }
+
+  @Mutation(() => UpsertCustomersPayload, {
+    description: 'Upserts up to 1000 customers in one transaction, with one result per input. Inputs with errors are skipped.',
+  })
+  upsertCustomers(
+    @Arg('inputs', () => [UpsertCustomerInput], { description: 'The customers, each matched on externalId; at most 1000.' })
+    inputs: UpsertCustomerInput[],
+    @Ctx() { services, caller }: RequestContext,
+  ): Promise<{ results: Array<UpsertResult & { index: number }>; userErrors: UserError[] }> {
+    return services.customers.upsertMany(caller.brand, inputs);
+  }
+
+  @Mutation(() => DeleteCustomerPayload, {
+    description: 'Soft-deletes a customer: it disappears from queries but still resolves as an entity, with deletedAt set.',
+  })
+  deleteCustomer(
+    @Arg('id', () => ID, { description: 'The customer to delete.' }) id: string,
+    @Ctx() { services, caller }: RequestContext,
+  ): Promise<{ deletedCustomerId: string | null; userErrors: UserError[] }> {
+    return services.customers.softDelete(caller.brand, id);
+  }
+}

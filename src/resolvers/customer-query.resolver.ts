@@ -1,0 +1,33 @@
+import { Arg, Args, Ctx, ID, Query, Resolver } from 'type-graphql';
+import { RequestContext } from '../context/request-context';
+import { CustomerEntity } from '../entities/customer.entity';
+import { ConnectionValue } from '../pagination/connection';
+import { Customer, CustomerConnection } from '../types/customer.type';
+import { CustomersArgs } from '../types/customers.args';
+
+@Resolver()
+export class CustomerQueryResolver {
+  @Query(() => Customer, { nullable: true, description: 'One customer by id; null when there is none (or it is deleted).' })
+  async customer(
+    @Arg('id', () => ID, { description: 'The customer id.' }) id: string,
+    @Arg('includeDeleted', () => Boolean, { nullable: true, description: 'Return the customer even when soft-deleted.' })
+    includeDeleted: boolean | null,
+    @Ctx() { loaders }: RequestContext,
+  ): Promise<CustomerEntity | null> {
+    const customer = await loaders.customerById.load(id);
+    return customer && (customer.deletedAt === null || includeDeleted === true) ? customer : null;
+  }
+
+  @Query(() => Customer, { nullable: true, description: "One customer by the caller's own id for it; null when there is none." })
+  customerByExternalId(
+    @Arg('externalId', () => String, { description: 'The external id.' }) externalId: string,
+    @Ctx() { services, caller }: RequestContext,
+  ): Promise<CustomerEntity | null> {
+    return services.customers.findByExternalId(caller.brand, externalId);
+  }
+
+  @Query(() => CustomerConnection, { description: 'A page of customers matching the filter, in the given order.' })
+  customers(@Args() args: CustomersArgs, @Ctx() { services, caller }: RequestContext): Promise<ConnectionValue<CustomerEntity>> {
+    return services.customers.list(caller.brand, args);
+  }
+}

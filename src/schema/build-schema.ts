@@ -1,0 +1,34 @@
+import { buildSubgraphSchema, printSubgraphSchema } from '@apollo/subgraph';
+import { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import { printSchemaWithDirectives } from '@graphql-tools/utils';
+import { GraphQLSchema, parse } from 'graphql';
+import { buildSchema, createResolversMap } from 'type-graphql';
+import { CustomerFieldsResolver } from '../resolvers/customer-fields.resolver';
+import { CustomerMutationResolver } from '../resolvers/customer-mutation.resolver';
+import { CustomerQueryResolver } from '../resolvers/customer-query.resolver';
+import { resolveCustomerReference } from '../resolvers/customer.reference';
+
+export const FEDERATION_LINK = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key", "@shareable"])';
+
+/**
+ * type-graphql builds the types and resolvers; its own printer drops `@key` and
+ * the other directives, so the SDL is printed with graphql-tools (which keeps
+ * them), the Federation 2 `@link` is prepended, and Apollo builds the subgraph
+ * schema from that SDL and type-graphql's resolver map.
+ */
+export async function buildCustomerSchema(): Promise<GraphQLSchema> {
+  const schema = await buildSchema({
+    resolvers: [CustomerQueryResolver, CustomerMutationResolver, CustomerFieldsResolver],
+    skipCheck: true,
+    validate: false,
+  });
+  const typeDefs = parse(`${FEDERATION_LINK}\n\n${printSchemaWithDirectives(schema)}`);
+  const resolvers = createResolversMap(schema) as GraphQLResolverMap<unknown>;
+  resolvers.Customer = { ...resolvers.Customer, __resolveReference: resolveCustomerReference };
+  return buildSubgraphSchema({ typeDefs, resolvers });
+}
+
+/** The SDL as the subgraph serves it in `_service { sdl }`; committed at src/schema/schema.graphql. */
+export function printCustomerSchema(schema: GraphQLSchema): string {
+  return `${printSubgraphSchema(schema).trim()}\n`;
+}

@@ -1,0 +1,68 @@
+import { CustomerEntity } from '../entities/customer.entity';
+import { badUserInput } from '../errors/graphql-errors';
+import { CustomerQuery } from '../repositories/customer.repository';
+import { Keyset, KeysetColumn } from '../repositories/keyset';
+import { canonicalLanguageTag, normalizePhoneNumber } from '../validation/field-rules';
+import { CustomerFilter } from '../types/customer-filter.input';
+import { CustomerOrder, CustomerSortField, SortDirection } from '../types/customer-order.input';
+
+export const MAX_FILTER_IDS = 1000;
+
+export const DEFAULT_CUSTOMER_ORDER: CustomerOrder = { field: CustomerSortField.CREATED_AT, direction: SortDirection.ASC };
+
+const text = (expression: string, value: (row: CustomerEntity) => string): KeysetColumn<CustomerEntity> => ({
+  expression,
+  value,
+  fromCursor: (v) => String(v),
+});
+const instant = (expression: string, value: (row: CustomerEntity) => Date): KeysetColumn<CustomerEntity> => ({
+  expression,
+  value,
+  fromCursor: (v) => new Date(String(v)),
+});
+
+const SORT_COLUMNS: Record<CustomerSortField, KeysetColumn<CustomerEntity>> = {
+  [CustomerSortField.CREATED_AT]: instant('c.createdAt', (row) => row.createdAt),
+  [CustomerSortField.UPDATED_AT]: instant('c.updatedAt', (row) => row.updatedAt),
+  [CustomerSortField.FAMILY_NAME]: text('c.familyNameKey', (row) => row.familyNameKey),
+  [CustomerSortField.EMAIL_ADDRESS]: text('c.emailKey', (row) => row.emailKey),
+};
+const ID_COLUMN = text('c.id', (row) => row.id);
+
+export function customerKeyset(order: CustomerOrder): Keyset<CustomerEntity> {
+  return { columns: [SORT_COLUMNS[order.field], ID_COLUMN], descending: order.direction === SortDirection.DESC };
+}
+
+/**
+ * Turns the public filter into the repository's query, normalising as the
+ * contract says (e-mail case-insensitive, phone to E.164, tags canonical), and
+ * refusing what cannot match anything meaningful with BAD_USER_INPUT.
+ */
+export function toCustomerQuery(filter: CustomerFilter | null | undefined): CustomerQuery {
+  const query: CustomerQuery = { includeDeleted: filter?.includeDeleted ?? false };
+  if (!filter) return query;
+  if (filter.ids != null) {
+    if (filter.ids.length > MAX_FILTER_IDS) {
+      throw badUserInput(`\`filter.ids\` may hold at most ${MAX_FILTER_IDS} ids.`, 'filter');
+    }
+    query.ids = [...new Set(filter.ids)];
+  }
+  if (filter.externalId != null) query.externalId = filter.externalId;
+  if (filter.emailAddress != null) query.emailKey = filter.emailAddress.trim().toLowerCase();
+  if (filter.phoneNumber != null) {
+    const phoneNumber = normalizePhoneNumber(filter.phoneNumber);
+    if (phoneNumber === null) throw badUserInput('`filter.phoneNumber` is not a valid international phone number.', 'filter');
+    query.phoneNumber = phoneNumber;
+  }
+  if (filter.languageCode != null) {
+    const languageCode = canonicalLanguageTag(filter.languageCode);
+    if (languageCode === null) throw badUserInput('`filter.languageCode` is not a valid BCP-47 language tag.', 'filter');
+    query.languageCode = languageCode;
+  }
+  if (filter.name != null && filter.name.trim() !== '') query.namePrefix = filter.name.trim().toLowerCase();
+  if (filter.createdAfter != null) query.createdAfter = filter.createdAfter;
+  if (filter.createdBefore != null) query.createdBefore = filter.createdBefore;
+  if (filter.updatedAfter != null) query.updatedAfter = filter.updatedAfter;
+  if (filter.updatedBefore != null) query.updatedBefore = filter.updatedBefore;
+  return query;
+}

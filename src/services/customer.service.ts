@@ -1,0 +1,336 @@
+import { CustomerEntity } from '../entities/customer.entity';
+import { CustomerErrorCode } from '../errors/customer-error-code';
+import { UserError, userError } from '../errors/user-error';
+import { ConnectionValue, buildConnection } from '../pagination/connection';
+import { CursorCodec } from '../pagination/cursor-codec';
+import { PageArgs, ROOT_PAGE_LIMITS, resolvePageRequest } from '../pagination/page-request';
+import { CustomerColumns } from '../repositories/customer.repository';
+import { Database, Repositories } from '../repositories/database';
+import { cursorKeyOf } from '../repositories/keyset';
+import { isUniqueViolation } from '../repositories/transaction-runner';
+import { CustomerFilter } from '../types/customer-filter.input';
+import { CreateCustomerInput, UpdateCustomerInput, UpsertCustomerInput } from '../types/customer-inputs';
+import { CustomerOrder } from '../types/customer-order.input';
+import {
+  CustomerFieldChanges,
+  checkNotBothNamesBlank,
+  validateCustomerFields,
+} from '../validation/customer-fields.validator';
+import { applyMergePatch, checkMetadata } from '../validation/field-rules';
+import { newCustomerId } from './customer-ids';
+import { DEFAULT_CUSTOMER_ORDER, customerKeyset, toCustomerQuery } from './customer-listing';
+
+export const MAX_BULK_UPSERT = 1000;
+/** Attempts of an update without `expectedVersion` that keeps losing the race for the row. */
+const MAX_UPDATE_ATTEMPTS = 5;
+
+type Path = readonly (string | number)[];
+
+export interface CustomerResult {
+  customer: CustomerEntity | null;
+  userErrors: UserError[];
+}
+
+export interface UpsertResult extends CustomerResult {
+  created: boolean;
+}
+
+export interface CustomerServiceDeps {
+  database: Database;
+  cursors: CursorCodec;
+  now?: () => Date;
+}
+
+/** Every rule about customers: validation, uniqueness, versioning and paging. */
+export class CustomerService {
+  private readonly database: Database;
+  private readonly cursors: CursorCodec;
+  private readonly now: () => Date;
+
+  constructor(deps: CustomerServiceDeps) {
+    this.database = deps.database;
+    this.cursors = deps.cursors;
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  async findByIds(brand: string, ids: readonly string[], includeDeleted: boolean): Promise<CustomerEntity[]> {
+    return this.database.read.customers.findByIds(brand, ids, includeDeleted);
+  }
+
+  async findByExternalId(brand: string, externalId: string): Promise<CustomerEntity | null> {
+    const [customer] = await this.database.read.customers.findByExternalIds(brand, [externalId]);
+    return customer && customer.deletedAt === null ? customer : null;
+  }
+
+  async list(
+    brand: string,
+    args: PageArgs & { filter?: CustomerFilter | null; orderBy?: CustomerOrder | null },
+  ): Promise<ConnectionValue<CustomerEntity>> {
+    const request = resolvePageRequest(args, ROOT_PAGE_LIMITS);
+    const query = toCustomerQuery(args.filter);
+    const order = args.orderBy ?? DEFAULT_CUSTOMER_ORDER;
+    const keyset = customerKeyset(order);
+    const binding = CursorCodec.binding({ connection: 'customers', query, order });
+    const decode = (cursor: string | null, name: string) => (cursor === null ? null : this.cursors.decode(cursor, binding, name));
+    const bounds = { after: decode(request.after, 'after'), before: decode(request.before, 'before') };
+    const repository = this.database.read.customers;
+    const slice = await repository.page(brand, query, keyset, request, bounds);
+    return buildConnection(
+      slice,
+      request,
+      (row) => this.cursors.encode(binding, cursorKeyOf(keyset, row)),
+      () => repository.count(brand, query),
+    );
+  }
+
+  async create(brand: string, input: CreateCustomerInput): Promise<CustomerResult> {
+    const path = ['input'];
+    const { changes, errors } = validateCustomerFields(input, path);
+    const blank = checkNotBothNamesBlank(changes.givenName ?? '', changes.familyName ?? '', path);
+    if (blank) errors.push(blank);
+    if (errors.length > 0) return { customer: null, userErrors: errors };
+    return this.writeOrTaken(path, () =>
+      this.database.transaction(async (repositories) => {
+        const taken = await this.externalIdTaken(repositories, brand, changes.externalId ?? null, null, path);
+        if (taken) return { customer: null, userErrors: [taken] };
+        const customer = this.newCustomer(brand, changes);
+        await repositories.customers.insert([customer]);
+        return { customer, userErrors: [] };
+      }),
+    );
+  }
+
+  async update(brand: string, input: UpdateCustomerInput): Promise<CustomerResult> {
+    const path = ['input'];
+    const { id, expectedVersion, ...fields } = input;
+    const { changes, errors } = validateCustomerFields(fields, path);
+    if (errors.length > 0) return { customer: null, userErrors: errors };
+    for (let attempt = 1; ; attempt += 1) {
+      const outcome = await this.writeOrTaken(path, () =>
+        this.database.transaction(async (repositories) => {
+          const current = await repositories.customers.findById(brand, id, false);
+          if (!current) return { customer: null, userErrors: [notFound([...path, 'id'])] };
+          if (expectedVersion != null && expectedVersion !== current.version) {
+            return { customer: null, userErrors: [versionConflict(path, current.version)] };
+          }
+          return this.applyChanges(repositories, current, changes, path);
+        }),
+      );
+      const lostRace = outcome === RACE_LOST;
+      if (!lostRace) return outcome;
+      if (expectedVersion != null || attempt >= MAX_UPDATE_ATTEMPTS) {
+        return { customer: null, userErrors: [versionConflict(path, null)] };
+      }
+    }
+  }
+
+  async upsert(brand: string, input: UpsertCustomerInput): Promise<UpsertResult> {
+    const [result] = await this.upsertAll(brand, [input], (index) => ['input']);
+    return result!;
+  }
+
+  async upsertMany(
+    brand: string,
+    inputs: UpsertCustomerInput[],
+  ): Promise<{ results: Array<UpsertResult & { index: number }>; userErrors: UserError[] }> {
+    if (inputs.length > MAX_BULK_UPSERT) {
+      return {
+        results: [],
+        userErrors: [
+          userError(['inputs'], CustomerErrorCode.LIMIT_EXCEEDED, `At most ${MAX_BULK_UPSERT} inputs per call; got ${inputs.length}.`),
+        ],
+      };
+    }
+    const results = await this.upsertAll(brand, inputs, (index) => ['inputs', index]);
+    return { results: results.map((result, index) => ({ ...result, index })), userErrors: [] };
+  }
+
+  async softDelete(brand: string, id: string): Promise<{ deletedCustomerId: string | null; userErrors: UserError[] }> {
+    for (let attempt = 1; attempt <= MAX_UPDATE_ATTEMPTS; attempt += 1) {
+      const outcome = await this.database.transaction(async (repositories) => {
+        const current = await repositories.customers.findById(brand, id, false);
+        if (!current) return { deletedCustomerId: null, userErrors: [notFound(['id'])] };
+        const now = this.now();
+        const written = await repositories.customers.updateIfVersion(brand, id, current.version, {
+          deletedAt: now,
+          updatedAt: now,
+          version: current.version + 1,
+        });
+        return written ? { deletedCustomerId: id, userErrors: [] } : RACE_LOST;
+      });
+      if (outcome !== RACE_LOST) return outcome;
+    }
+    return { deletedCustomerId: null, userErrors: [versionConflict([], null)] };
+  }
+
+  /**
+   * Upserts in one transaction: one read finds every existing customer by
+   * external id, then each valid input creates or updates. An input with errors
+   * is reported and skipped; the others are written.
+   */
+  private async upsertAll(brand: string, inputs: UpsertCustomerInput[], pathOf: (index: number) => Path): Promise<UpsertResult[]> {
+    const validated = inputs.map((input, index) => {
+      const path = pathOf(index);
+      const { changes, errors } = validateCustomerFields(input, path);
+      return { path, changes, errors };
+    });
+    const externalIds = validated.flatMap((item) => (item.errors.length === 0 && item.changes.externalId ? [item.changes.externalId] : []));
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.database.transaction(async (repositories) => {
+          const existing = await repositories.customers.findByExternalIds(brand, externalIds);
+          const byExternalId = new Map(existing.map((customer) => [customer.externalId, customer]));
+          const results: UpsertResult[] = [];
+          for (const { path, changes, errors } of validated) {
+            if (errors.length > 0) {
+              results.push({ customer: null, created: false, userErrors: errors });
+              continue;
+            }
+            const current = byExternalId.get(changes.externalId ?? null);
+            if (!current) {
+              const blank = checkNotBothNamesBlank(changes.givenName ?? '', changes.familyName ?? '', path);
+              if (blank) {
+                results.push({ customer: null, created: false, userErrors: [blank] });
+                continue;
+              }
+              const customer = this.newCustomer(brand, changes);
+              await repositories.customers.insert([customer]);
+              byExternalId.set(customer.externalId, customer);
+              results.push({ customer, created: true, userErrors: [] });
+              continue;
+            }
+            const outcome = await this.applyChanges(repositories, current, { ...changes, revive: true }, path);
+            if (outcome === RACE_LOST) throw new ConcurrentWriteError();
+            if (outcome.customer) byExternalId.set(outcome.customer.externalId, outcome.customer);
+            results.push({ ...outcome, created: false });
+          }
+          return results;
+        });
+      } catch (error) {
+        // Another request created or changed one of these customers meanwhile: read again and redo.
+        const retryable = error instanceof ConcurrentWriteError || isUniqueViolation(error);
+        if (!retryable || attempt >= MAX_UPDATE_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  /** Applies validated changes to a row read in this transaction; RACE_LOST when another writer got there first. */
+  private async applyChanges(
+    repositories: Repositories,
+    current: CustomerEntity,
+    changes: CustomerFieldChanges & { revive?: boolean },
+    path: Path,
+  ): Promise<CustomerResult | typeof RACE_LOST> {
+    const next = { ...current };
+    if (changes.externalId !== undefined) next.externalId = changes.externalId;
+    if (changes.givenName !== undefined) next.givenName = changes.givenName;
+    if (changes.familyName !== undefined) next.familyName = changes.familyName;
+    if (changes.emailAddress !== undefined) next.emailAddress = changes.emailAddress;
+    if (changes.phoneNumber !== undefined) next.phoneNumber = changes.phoneNumber;
+    if (changes.languageCode !== undefined) next.languageCode = changes.languageCode;
+    if (changes.metadata !== undefined) {
+      next.metadata = (applyMergePatch(current.metadata, changes.metadata ?? null) ?? {}) as Record<string, unknown>;
+      const limits = checkMetadata(next.metadata);
+      if (!limits.ok) return { customer: null, userErrors: [userError([...path, 'metadata'], limits.code, limits.message)] };
+    }
+    if (changes.revive) next.deletedAt = null;
+    const blank = checkNotBothNamesBlank(next.givenName, next.familyName, path);
+    if (blank) return { customer: null, userErrors: [blank] };
+
+    const changed = changedColumns(current, next);
+    if (changed.length === 0) return { customer: current, userErrors: [] };
+    if (changed.includes('externalId')) {
+      const taken = await this.externalIdTaken(repositories, current.brand, next.externalId, current.id, path);
+      if (taken) return { customer: null, userErrors: [taken] };
+    }
+    const now = this.now();
+    const written: CustomerEntity = { ...withDerivedKeys(next), updatedAt: now, version: current.version + 1 };
+    const { id: _id, brand: _brand, createdAt: _createdAt, ...columns } = written;
+    const ok = await repositories.customers.updateIfVersion(current.brand, current.id, current.version, columns satisfies CustomerColumns);
+    return ok ? { customer: written, userErrors: [] } : RACE_LOST;
+  }
+
+  private newCustomer(brand: string, changes: CustomerFieldChanges): CustomerEntity {
+    const now = this.now();
+    return withDerivedKeys({
+      id: newCustomerId(now),
+      brand,
+      externalId: changes.externalId ?? null,
+      givenName: changes.givenName ?? '',
+      familyName: changes.familyName ?? '',
+      emailAddress: changes.emailAddress ?? null,
+      phoneNumber: changes.phoneNumber ?? null,
+      languageCode: changes.languageCode ?? null,
+      metadata: changes.metadata ?? {},
+      createdAt: now,
+      updatedAt: now,
+      deletedAt: null,
+      version: 1,
+      nameKey: '',
+      familyNameKey: '',
+      emailKey: '',
+    });
+  }
+
+  private async externalIdTaken(
+    repositories: Repositories,
+    brand: string,
+    externalId: string | null,
+    ownId: string | null,
+    path: Path,
+  ): Promise<UserError | null> {
+    if (externalId === null) return null;
+    const [holder] = await repositories.customers.findByExternalIds(brand, [externalId]);
+    return holder && holder.id !== ownId ? taken(path) : null;
+  }
+
+  /** A unique-index violation that slipped past the read check (a concurrent insert) is still TAKEN. */
+  private async writeOrTaken<T extends CustomerResult | typeof RACE_LOST>(path: Path, write: () => Promise<T>): Promise<T | CustomerResult> {
+    try {
+      return await write();
+    } catch (error) {
+      if (isUniqueViolation(error)) return { customer: null, userErrors: [taken(path)] };
+      throw error;
+    }
+  }
+}
+
+const RACE_LOST = Symbol('race lost');
+
+class ConcurrentWriteError extends Error {}
+
+const COMPARED_COLUMNS = ['externalId', 'givenName', 'familyName', 'emailAddress', 'phoneNumber', 'languageCode', 'metadata', 'deletedAt'] as const;
+
+/** Names of the public fields whose values differ between two versions of a row. */
+export function changedColumns(before: CustomerEntity, after: CustomerEntity): string[] {
+  return COMPARED_COLUMNS.filter((column) => {
+    const a = before[column];
+    const b = after[column];
+    if (column === 'metadata') return JSON.stringify(a) !== JSON.stringify(b);
+    if (a instanceof Date || b instanceof Date) return (a as Date | null)?.getTime() !== (b as Date | null)?.getTime();
+    return a !== b;
+  });
+}
+
+/** Recomputes the lower-cased match and sort columns from the public fields. */
+function withDerivedKeys(customer: CustomerEntity): CustomerEntity {
+  return {
+    ...customer,
+    nameKey: `${customer.givenName} ${customer.familyName}`.trim().toLowerCase(),
+    familyNameKey: customer.familyName.toLowerCase(),
+    emailKey: (customer.emailAddress ?? '').toLowerCase(),
+  };
+}
+
+function notFound(field: Path): UserError {
+  return userError(field, CustomerErrorCode.NOT_FOUND, 'No customer with this id exists.');
+}
+
+function taken(path: Path): UserError {
+  return userError([...path, 'externalId'], CustomerErrorCode.TAKEN, 'Another customer of this brand already has this external id.');
+}
+
+function versionConflict(path: Path, currentVersion: number | null): UserError {
+  const detail = currentVersion === null ? 'the customer changed while this update ran' : `the current version is ${currentVersion}`;
+  return userError([...path, 'expectedVersion'], CustomerErrorCode.VERSION_CONFLICT, `Version conflict: ${detail}; nothing was changed.`);
+}
