@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DataSource, Logger } from 'typeorm';
+import { DataSource, Logger, LoggerOptions } from 'typeorm';
 import { DatabaseConfig } from '../config/config';
 import { CustomerEntity } from '../entities/customer.entity';
 import { migrations } from '../migrations';
@@ -19,7 +19,7 @@ export function createDataSource(config: DatabaseConfig, options: DataSourceOpti
     synchronize: false,
     migrationsRun: false,
     logger: options.logger,
-    logging: options.logger ? (['query', 'error'] as const) : false,
+    logging: options.logger ? (['query', 'error'] as LoggerOptions) : false,
   };
   if (config.dialect === 'sqlite') {
     if (config.path !== ':memory:') mkdirSync(dirname(config.path), { recursive: true });

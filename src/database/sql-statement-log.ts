@@ -11,7 +11,7 @@ export type StatementListener = (sql: string) => void;
 export class SqlStatementLog extends AbstractLogger {
   private readonly listeners = new Set<StatementListener>();
 
-  constructor(private readonly log: Logger) {
+  constructor(private readonly serviceLog: Logger) {
     super(['query', 'error', 'warn', 'migration']);
   }
 
@@ -26,22 +26,22 @@ export class SqlStatementLog extends AbstractLogger {
     super.logQuery(query, parameters, queryRunner);
   }
 
-  protected writeLog(level: LogLevel, logMessage: LogMessage | LogMessage[]): void {
+  protected override writeLog(level: LogLevel, logMessage: LogMessage | LogMessage[]): void {
     for (const message of Array.isArray(logMessage) ? logMessage : [logMessage]) {
       switch (message.type ?? level) {
         case 'query':
-          this.log.trace({ sql: message.message }, 'sql');
+          this.serviceLog.trace({ sql: message.message }, 'sql');
           break;
         case 'error':
         case 'query-error':
-          this.log.debug({ sql: message.message }, 'sql failed');
+          this.serviceLog.debug({ sql: message.message }, 'sql failed');
           break;
         case 'warn':
         case 'query-slow':
-          this.log.warn({ detail: message.message }, 'database warning');
+          this.serviceLog.warn({ detail: message.message }, 'database warning');
           break;
         default:
-          this.log.info({ detail: message.message }, 'database');
+          this.serviceLog.info({ detail: message.message }, 'database');
       }
     }
   }

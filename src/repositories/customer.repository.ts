@@ -1,4 +1,5 @@
 import { Brackets, EntityManager, SelectQueryBuilder } from 'typeorm';
+import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { CustomerEntity } from '../entities/customer.entity';
 import { CursorKey } from '../pagination/cursor-codec';
 import { PageRequest } from '../pagination/page-request';
@@ -19,6 +20,12 @@ export interface CustomerQuery {
   updatedBefore?: Date;
   includeDeleted: boolean;
 }
+
+/**
+ * TypeORM types insert/update values as deep partials, which treats the
+ * simple-json `metadata` column like a relation; rows are written whole.
+ */
+type CustomerRow = QueryDeepPartialEntity<CustomerEntity>;
 
 export type CustomerColumns = Omit<CustomerEntity, 'id' | 'brand' | 'createdAt'>;
 
@@ -64,7 +71,7 @@ export class CustomerRepository {
 
   async insert(customers: CustomerEntity[]): Promise<void> {
     if (customers.length === 0) return;
-    await this.manager.createQueryBuilder().insert().into(CustomerEntity).values(customers).execute();
+    await this.manager.createQueryBuilder().insert().into(CustomerEntity).values(customers as CustomerRow[]).execute();
   }
 
   /**
@@ -75,7 +82,7 @@ export class CustomerRepository {
     const result = await this.manager
       .createQueryBuilder()
       .update(CustomerEntity)
-      .set(changes)
+      .set(changes as CustomerRow)
       .where('id = :id AND brand = :brand AND version = :version', { id, brand, version })
       .execute();
     return (result.affected ?? 0) === 1;

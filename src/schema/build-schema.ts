@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 import { buildSubgraphSchema, printSubgraphSchema } from '@apollo/subgraph';
 import { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
@@ -24,7 +25,9 @@ export async function buildCustomerSchema(): Promise<GraphQLSchema> {
   });
   const typeDefs = parse(`${FEDERATION_LINK}\n\n${printSchemaWithDirectives(schema)}`);
   const resolvers = createResolversMap(schema) as GraphQLResolverMap<unknown>;
-  resolvers.Customer = { ...resolvers.Customer, __resolveReference: resolveCustomerReference };
+  // Customer is an object type, so its entry in the map is a field-resolver map.
+  const customerResolvers = resolvers.Customer as Record<string, unknown>;
+  resolvers.Customer = { ...customerResolvers, __resolveReference: resolveCustomerReference } as GraphQLResolverMap<unknown>[string];
   return buildSubgraphSchema({ typeDefs, resolvers });
 }
 

@@ -1,0 +1,44 @@
+/**
+ * Three projects: pure unit tests, and the integration tests run twice, once on
+ * SQLite (in memory) and once on MySQL/MariaDB. The MySQL half is skipped with a
+ * notice when no server answers, unless REQUIRE_MYSQL_TESTS=1 (set by .ci/run).
+ */
+const transform = {
+  '^.+\\.ts$': [
+    '@swc/jest',
+    {
+      jsc: {
+        parser: { syntax: 'typescript', decorators: true },
+        transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
+        target: 'es2022',
+      },
+      module: { type: 'commonjs' },
+    },
+  ],
+};
+
+const integration = (dialect) => ({
+  displayName: dialect,
+  transform,
+  testEnvironment: 'node',
+  testTimeout: 60_000,
+  testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
+  globals: { TEST_DIALECT: dialect },
+  globalSetup: `<rootDir>/test/helpers/global-setup-${dialect}.ts`,
+  setupFiles: ['reflect-metadata'],
+});
+
+module.exports = {
+  projects: [
+    {
+      displayName: 'unit',
+      transform,
+      testEnvironment: 'node',
+      testTimeout: 60_000,
+      testMatch: ['<rootDir>/test/unit/**/*.test.ts'],
+      setupFiles: ['reflect-metadata'],
+    },
+    integration('sqlite'),
+    integration('mysql'),
+  ],
+};

@@ -1,0 +1,52 @@
+import { once } from 'node:events';
+import { Server } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { DataSource } from 'typeorm';
+import { createCustomerApp, CustomerApp } from './app';
+import { Config } from './config/config';
+import { createDataSource } from './database/data-source';
+import { SqlStatementLog } from './database/sql-statement-log';
+import { Logger } from './logging/logger';
+
+export interface RunningServer extends CustomerApp {
+  url: string;
+  port: number;
+  dataSource: DataSource;
+  statementLog: SqlStatementLog;
+  /** Graceful stop: readiness 503, no new connections, in-flight requests finish (bounded by the grace period), pool closed. */
+  stop(): Promise<void>;
+}
+
+/** Opens the database, applies pending migrations, and serves the subgraph on `config.port` (0 picks a free port). */
+export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
+  const statementLog = new SqlStatementLog(logger);
+  const dataSource = createDataSource(config.database, { logger: statementLog });
+  await dataSource.initialize();
+  try {
+    await dataSource.runMigrations({ transaction: 'each' });
+    const customerApp = await createCustomerApp(config, dataSource, logger);
+    const httpServer: Server = customerApp.app.listen(config.port);
+    await once(httpServer, 'listening');
+    const port = (httpServer.address() as AddressInfo).port;
+
+    let stopping: Promise<void> | undefined;
+    const stop = (): Promise<void> => {
+      stopping ??= (async () => {
+        customerApp.lifecycle.shuttingDown = true;
+        const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+        httpServer.closeIdleConnections();
+        const grace = setTimeout(() => httpServer.closeAllConnections(), config.shutdownGraceMs);
+        await closed;
+        clearTimeout(grace);
+        await customerApp.apollo.stop();
+        await dataSource.destroy();
+      })();
+      return stopping;
+    };
+
+    return { ...customerApp, url: `http://localhost:${port}/graphql`, port, dataSource, statementLog, stop };
+  } catch (error) {
+    await dataSource.destroy();
+    throw error;
+  }
+}

@@ -1,0 +1,77 @@
+import { appendFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { loadConfig } from '../../src/config/config';
+import { createLogger } from '../../src/logging/logger';
+import { RunningServer, startServer } from '../../src/server';
+import { MYSQL_AVAILABLE_ENV, onTestServer, serverUrl } from './mysql-server';
+import { MYSQL_RUN_MARKER } from './run-marker';
+
+declare const TEST_DIALECT: 'sqlite' | 'mysql';
+
+/** The database this test file runs against, set per jest project. */
+export const dialect: 'sqlite' | 'mysql' = TEST_DIALECT;
+
+/** `describe` for tests that need a database; the MySQL half skips when no server answers (see global setup). */
+export const describeDb: jest.Describe = dialect === 'mysql' && process.env[MYSQL_AVAILABLE_ENV] !== '1' ? describe.skip : describe;
+
+export interface GraphQLResponse<T> {
+  data?: T;
+  errors?: Array<{ message: string; path?: Array<string | number>; extensions?: Record<string, unknown> }>;
+}
+
+export interface TestServer {
+  server: RunningServer;
+  /** POSTs one operation to the running server. */
+  graphql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
+  /** Runs `work` and reports the SQL statements the server issued meanwhile. */
+  countStatements<T>(work: () => Promise<T>): Promise<{ result: T; count: number; statements: string[] }>;
+  /** Runs raw SQL on the test database (for seeding and for checking what was written). */
+  sql<T = Record<string, unknown>>(query: string, parameters?: unknown[]): Promise<T[]>;
+  close(): Promise<void>;
+}
+
+let databaseSequence = 0;
+
+/** Starts the real server on a free port, on a fresh database of the project's dialect. */
+export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+  let databaseUrl = 'sqlite::memory:';
+  let dropDatabase: (() => Promise<void>) | undefined;
+  if (dialect === 'mysql') {
+    const name = `customer_test_${process.pid}_${++databaseSequence}_${Date.now() % 100000}`;
+    await onTestServer([`DROP DATABASE IF EXISTS ${name}`, `CREATE DATABASE ${name} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`]);
+    databaseUrl = serverUrl(name);
+    dropDatabase = () => onTestServer([`DROP DATABASE IF EXISTS ${name}`]);
+    appendFileSync(MYSQL_RUN_MARKER, `${basename(expect.getState().testPath ?? 'unknown')}\n`);
+  }
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', PORT: '0', DATABASE_URL: databaseUrl, ...env });
+  const server = await startServer(config, createLogger(config.logLevel));
+
+  return {
+    server,
+    async graphql<T>(query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}) {
+      const response = await fetch(server.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ query, variables }),
+      });
+      return (await response.json()) as GraphQLResponse<T>;
+    },
+    async countStatements<T>(work: () => Promise<T>) {
+      const statements: string[] = [];
+      const stop = server.statementLog.subscribe((sql) => statements.push(sql));
+      try {
+        const result = await work();
+        return { result, count: statements.length, statements };
+      } finally {
+        stop();
+      }
+    },
+    async sql<T>(query: string, parameters: unknown[] = []) {
+      return (await server.dataSource.query(query, parameters)) as T[];
+    },
+    async close() {
+      await server.stop();
+      await dropDatabase?.();
+    },
+  };
+}
