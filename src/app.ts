@@ -30,6 +30,7 @@ export async function createCustomerApp(config: Config, dataSource: DataSource, 
 
   const apollo = new ApolloServer<RequestContext>({
     schema: await buildCustomerSchema(),
+    logger,
     formatError: createErrorFormatter(logger, development),
     includeStacktraceInErrorResponses: development,
     introspection: config.nodeEnv !== 'production',

@@ -16,7 +16,12 @@ const UNAVAILABLE_CODES = new Set([
   'POOL_ACQUIRE_TIMEOUT',
 ]);
 
-const UNAVAILABLE_MESSAGES = [/connect ETIMEDOUT/, /Pool is closed/, /Can't add new command when connection is in closed state/, /Connection lost/];
+const UNAVAILABLE_MESSAGES = [
+  /connect ETIMEDOUT/,
+  /Pool is closed/,
+  /Can't add new command when connection is in closed state/,
+  /Connection lost/,
+];
 
 /** Whether `error` (or what it wraps) says the database is unreachable rather than the request being wrong. */
 export function isDatabaseUnavailable(error: unknown): boolean {

@@ -71,7 +71,12 @@ export class CustomerRepository {
 
   async insert(customers: CustomerEntity[]): Promise<void> {
     if (customers.length === 0) return;
-    await this.manager.createQueryBuilder().insert().into(CustomerEntity).values(customers as CustomerRow[]).execute();
+    await this.manager
+      .createQueryBuilder()
+      .insert()
+      .into(CustomerEntity)
+      .values(customers as CustomerRow[])
+      .execute();
   }
 
   /**

@@ -7,7 +7,7 @@ import { UserError } from '../errors/user-error';
 
 @Resolver()
 export class CustomerMutationResolver {
-  @Mutation(() => CustomerPayload, { description: 'Creates a customer in the caller\'s brand.' })
+  @Mutation(() => CustomerPayload, { description: "Creates a customer in the caller's brand." })
   createCustomer(
     @Arg('input', () => CreateCustomerInput, { description: 'The new customer.' }) input: CreateCustomerInput,
     @Ctx() { services, caller }: RequestContext,

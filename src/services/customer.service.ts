@@ -11,11 +11,7 @@ import { isUniqueViolation } from '../repositories/transaction-runner';
 import { CustomerFilter } from '../types/customer-filter.input';
 import { CreateCustomerInput, UpdateCustomerInput, UpsertCustomerInput } from '../types/customer-inputs';
 import { CustomerOrder } from '../types/customer-order.input';
-import {
-  CustomerFieldChanges,
-  checkNotBothNamesBlank,
-  validateCustomerFields,
-} from '../validation/customer-fields.validator';
+import { CustomerFieldChanges, checkNotBothNamesBlank, validateCustomerFields } from '../validation/customer-fields.validator';
 import { applyMergePatch, checkMetadata } from '../validation/field-rules';
 import { newCustomerId } from './customer-ids';
 import { DEFAULT_CUSTOMER_ORDER, customerKeyset, toCustomerQuery } from './customer-listing';
@@ -125,7 +121,7 @@ export class CustomerService {
   }
 
   async upsert(brand: string, input: UpsertCustomerInput): Promise<UpsertResult> {
-    const [result] = await this.upsertAll(brand, [input], (index) => ['input']);
+    const [result] = await this.upsertAll(brand, [input], () => ['input']);
     return result!;
   }
 
@@ -285,7 +281,10 @@ export class CustomerService {
   }
 
   /** A unique-index violation that slipped past the read check (a concurrent insert) is still TAKEN. */
-  private async writeOrTaken<T extends CustomerResult | typeof RACE_LOST>(path: Path, write: () => Promise<T>): Promise<T | CustomerResult> {
+  private async writeOrTaken<T extends CustomerResult | typeof RACE_LOST>(
+    path: Path,
+    write: () => Promise<T>,
+  ): Promise<T | CustomerResult> {
     try {
       return await write();
     } catch (error) {
@@ -299,7 +298,16 @@ const RACE_LOST = Symbol('race lost');
 
 class ConcurrentWriteError extends Error {}
 
-const COMPARED_COLUMNS = ['externalId', 'givenName', 'familyName', 'emailAddress', 'phoneNumber', 'languageCode', 'metadata', 'deletedAt'] as const;
+const COMPARED_COLUMNS = [
+  'externalId',
+  'givenName',
+  'familyName',
+  'emailAddress',
+  'phoneNumber',
+  'languageCode',
+  'metadata',
+  'deletedAt',
+] as const;
 
 /** Names of the public fields whose values differ between two versions of a row. */
 export function changedColumns(before: CustomerEntity, after: CustomerEntity): string[] {

@@ -6,10 +6,10 @@ export class CreateCustomerInput {
   @Field(() => String, { nullable: true, description: "The caller's own id for the customer; 1–128 characters, unique within the brand." })
   externalId?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Given name: letters of any script, spaces, . - \'; at most 100 characters.' })
+  @Field(() => String, { nullable: true, description: "Given name: letters of any script, spaces, . - '; at most 100 characters." })
   givenName?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Family name: letters of any script, spaces, . - \'; at most 100 characters.' })
+  @Field(() => String, { nullable: true, description: "Family name: letters of any script, spaces, . - '; at most 100 characters." })
   familyName?: string | null;
 
   @Field(() => String, { nullable: true, description: 'A valid e-mail address of at most 250 characters.' })

@@ -49,7 +49,8 @@ export class Customer {
   deletedAt!: Date | null;
 
   @Field(() => Int, {
-    description: 'Starts at 1 and grows by 1 with every change to the customer or its channels and flags. Pass it as `expectedVersion` to update safely.',
+    description:
+      'Starts at 1 and grows by 1 with every change to the customer or its channels and flags. Pass it as `expectedVersion` to update safely.',
   })
   version!: number;
 }

@@ -64,6 +64,8 @@ export class UpsertCustomersPayload {
   @Field(() => [UpsertCustomersResult], { description: 'One result per input, in input order.' })
   results!: UpsertCustomersResult[];
 
-  @Field(() => [CustomerUserError], { description: 'Errors about the request as a whole (such as too many inputs); nothing is written when present.' })
+  @Field(() => [CustomerUserError], {
+    description: 'Errors about the request as a whole (such as too many inputs); nothing is written when present.',
+  })
   userErrors!: CustomerUserError[];
 }

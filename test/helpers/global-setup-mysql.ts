@@ -18,9 +18,11 @@ export default async function globalSetup(): Promise<void> {
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     if (process.env.REQUIRE_MYSQL_TESTS === '1') {
-      throw new Error(`REQUIRE_MYSQL_TESTS=1 but no MySQL/MariaDB answers at ${where}: ${reason}`);
+      throw new Error(`REQUIRE_MYSQL_TESTS=1 but no MySQL/MariaDB answers at ${where}: ${reason}`, { cause: error });
     }
-    console.warn(`\n⚠ MySQL half of the tests SKIPPED: no MySQL/MariaDB answers at ${where} (${reason}).\n` +
-      '  Start one (see README) or set TEST_MYSQL_URL to run it.\n');
+    console.warn(
+      `\n⚠ MySQL half of the tests SKIPPED: no MySQL/MariaDB answers at ${where} (${reason}).\n` +
+        '  Start one (see README) or set TEST_MYSQL_URL to run it.\n',
+    );
   }
 }

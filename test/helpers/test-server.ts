@@ -22,7 +22,11 @@ export interface GraphQLResponse<T> {
 export interface TestServer {
   server: RunningServer;
   /** POSTs one operation to the running server. */
-  graphql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
+  graphql<T = Record<string, unknown>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    headers?: Record<string, string>,
+  ): Promise<GraphQLResponse<T>>;
   /** Runs `work` and reports the SQL statements the server issued meanwhile. */
   countStatements<T>(work: () => Promise<T>): Promise<{ result: T; count: number; statements: string[] }>;
   /** Runs raw SQL on the test database (for seeding and for checking what was written). */
