@@ -1,3 +1,5 @@
+import { RequiresScope } from '../auth/requires-scope.decorator';
+import { Scope } from '../auth/scopes';
 import { Arg, Ctx, ID, Mutation, Resolver } from 'type-graphql';
 import { RequestContext } from '../context/request-context';
 import { CreateCustomerInput, UpdateCustomerInput, UpsertCustomerInput } from '../types/customer-inputs';
@@ -7,6 +9,7 @@ import { UserError } from '../errors/user-error';
 
 @Resolver()
 export class CustomerMutationResolver {
+  @RequiresScope(Scope.WRITE)
   @Mutation(() => CustomerPayload, { description: "Creates a customer in the caller's brand." })
   createCustomer(
     @Arg('input', () => CreateCustomerInput, { description: 'The new customer.' }) input: CreateCustomerInput,
@@ -15,6 +18,7 @@ export class CustomerMutationResolver {
     return services.customers.create(caller.brand, input);
   }
 
+  @RequiresScope(Scope.WRITE)
   @Mutation(() => CustomerPayload, { description: 'Changes the given fields of a customer; absent fields stay as they are.' })
   updateCustomer(
     @Arg('input', () => UpdateCustomerInput, { description: 'The id and the fields to change.' }) input: UpdateCustomerInput,
@@ -23,6 +27,7 @@ export class CustomerMutationResolver {
     return services.customers.update(caller.brand, input);
   }
 
+  @RequiresScope(Scope.WRITE)
   @Mutation(() => UpsertCustomerPayload, { description: "Updates the customer with this externalId in the caller's brand, or creates it." })
   upsertCustomer(
     @Arg('input', () => UpsertCustomerInput, { description: 'The customer, matched on externalId.' }) input: UpsertCustomerInput,
@@ -31,6 +36,7 @@ export class CustomerMutationResolver {
     return services.customers.upsert(caller.brand, input);
   }
 
+  @RequiresScope(Scope.WRITE)
   @Mutation(() => UpsertCustomersPayload, {
     description: 'Upserts up to 1000 customers in one transaction, with one result per input. Inputs with errors are skipped.',
   })
@@ -42,6 +48,7 @@ export class CustomerMutationResolver {
     return services.customers.upsertMany(caller.brand, inputs);
   }
 
+  @RequiresScope(Scope.WRITE)
   @Mutation(() => DeleteCustomerPayload, {
     description: 'Soft-deletes a customer: it disappears from queries but still resolves as an entity, with deletedAt set.',
   })

@@ -1,3 +1,5 @@
+import { RequiresScope } from '../auth/requires-scope.decorator';
+import { Scope } from '../auth/scopes';
 import { Arg, Args, Ctx, ID, Query, Resolver } from 'type-graphql';
 import { RequestContext } from '../context/request-context';
 import { CustomerEntity } from '../entities/customer.entity';
@@ -7,6 +9,7 @@ import { CustomersArgs } from '../types/customers.args';
 
 @Resolver()
 export class CustomerQueryResolver {
+  @RequiresScope(Scope.READ)
   @Query(() => Customer, { nullable: true, description: 'One customer by id; null when there is none (or it is deleted).' })
   async customer(
     @Arg('id', () => ID, { description: 'The customer id.' }) id: string,
@@ -18,6 +21,7 @@ export class CustomerQueryResolver {
     return customer && (customer.deletedAt === null || includeDeleted === true) ? customer : null;
   }
 
+  @RequiresScope(Scope.READ)
   @Query(() => Customer, { nullable: true, description: "One customer by the caller's own id for it; null when there is none." })
   customerByExternalId(
     @Arg('externalId', () => String, { description: 'The external id.' }) externalId: string,
@@ -26,6 +30,7 @@ export class CustomerQueryResolver {
     return services.customers.findByExternalId(caller.brand, externalId);
   }
 
+  @RequiresScope(Scope.READ)
   @Query(() => CustomerConnection, { description: 'A page of customers matching the filter, in the given order.' })
   customers(@Args() args: CustomersArgs, @Ctx() { services, caller }: RequestContext): Promise<ConnectionValue<CustomerEntity>> {
     return services.customers.list(caller.brand, args);

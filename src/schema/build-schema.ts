@@ -4,12 +4,14 @@ import { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { GraphQLSchema, parse } from 'graphql';
 import { buildSchema, createResolversMap } from 'type-graphql';
+import { scopeAuthChecker } from '../auth/auth-checker';
 import { CustomerFieldsResolver } from '../resolvers/customer-fields.resolver';
 import { CustomerMutationResolver } from '../resolvers/customer-mutation.resolver';
 import { CustomerQueryResolver } from '../resolvers/customer-query.resolver';
 import { resolveCustomerReference } from '../resolvers/customer.reference';
 
-export const FEDERATION_LINK = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key", "@shareable"])';
+export const FEDERATION_LINK =
+  'extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key", "@shareable", "@authenticated", "@requiresScopes"])';
 
 /**
  * type-graphql builds the types and resolvers; its own printer drops `@key` and
@@ -21,6 +23,7 @@ export async function buildCustomerSchema(): Promise<GraphQLSchema> {
   const schema = await buildSchema({
     resolvers: [CustomerQueryResolver, CustomerMutationResolver, CustomerFieldsResolver],
     skipCheck: true,
+    authChecker: scopeAuthChecker,
     validate: false,
   });
   const typeDefs = parse(`${FEDERATION_LINK}\n\n${printSchemaWithDirectives(schema)}`);
