@@ -247,25 +247,7 @@ export class CustomerService {
   }
 
   private newCustomer(brand: string, changes: CustomerFieldChanges): CustomerEntity {
-    const now = this.now();
-    return withDerivedKeys({
-      id: newCustomerId(now),
-      brand,
-      externalId: changes.externalId ?? null,
-      givenName: changes.givenName ?? '',
-      familyName: changes.familyName ?? '',
-      emailAddress: changes.emailAddress ?? null,
-      phoneNumber: changes.phoneNumber ?? null,
-      languageCode: changes.languageCode ?? null,
-      metadata: changes.metadata ?? {},
-      createdAt: now,
-      updatedAt: now,
-      deletedAt: null,
-      version: 1,
-      nameKey: '',
-      familyNameKey: '',
-      emailKey: '',
-    });
+    return newCustomerRow(brand, changes, this.now());
   }
 
   private async externalIdTaken(
@@ -317,6 +299,28 @@ export function changedColumns(before: CustomerEntity, after: CustomerEntity): s
     if (column === 'metadata') return JSON.stringify(a) !== JSON.stringify(b);
     if (a instanceof Date || b instanceof Date) return (a as Date | null)?.getTime() !== (b as Date | null)?.getTime();
     return a !== b;
+  });
+}
+
+/** The row a create writes for validated `changes`: a new id, version 1, and the derived key columns. */
+export function newCustomerRow(brand: string, changes: CustomerFieldChanges, now: Date): CustomerEntity {
+  return withDerivedKeys({
+    id: newCustomerId(now),
+    brand,
+    externalId: changes.externalId ?? null,
+    givenName: changes.givenName ?? '',
+    familyName: changes.familyName ?? '',
+    emailAddress: changes.emailAddress ?? null,
+    phoneNumber: changes.phoneNumber ?? null,
+    languageCode: changes.languageCode ?? null,
+    metadata: changes.metadata ?? {},
+    createdAt: now,
+    updatedAt: now,
+    deletedAt: null,
+    version: 1,
+    nameKey: '',
+    familyNameKey: '',
+    emailKey: '',
   });
 }
 
