@@ -1,8 +1,8 @@
 import 'reflect-metadata';
-import { buildSubgraphSchema, printSubgraphSchema } from '@apollo/subgraph';
+import { buildSubgraphSchema } from '@apollo/subgraph';
 import { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
-import { GraphQLSchema, parse } from 'graphql';
+import { GraphQLSchema, graphqlSync, parse } from 'graphql';
 import { buildSchema, createResolversMap } from 'type-graphql';
 import { scopeAuthChecker } from '../auth/auth-checker';
 import { CustomerFieldsResolver } from '../resolvers/customer-fields.resolver';
@@ -34,7 +34,17 @@ export async function buildCustomerSchema(): Promise<GraphQLSchema> {
   return buildSubgraphSchema({ typeDefs, resolvers });
 }
 
-/** The SDL as the subgraph serves it in `_service { sdl }`; committed at src/schema/schema.graphql. */
+/**
+ * The SDL exactly as the subgraph serves it in `_service { sdl }` (what the router
+ * and `rover subgraph introspect` see); committed at src/schema/schema.graphql.
+ * `printSubgraphSchema` prints a shorter form without the federation definitions,
+ * which is not what is served, so the served field itself is read.
+ */
 export function printCustomerSchema(schema: GraphQLSchema): string {
-  return `${printSubgraphSchema(schema).trim()}\n`;
+  const result = graphqlSync({ schema, source: '{ _service { sdl } }' });
+  const service = result.data?._service as { sdl?: unknown } | undefined;
+  if (result.errors?.length || typeof service?.sdl !== 'string') {
+    throw new Error(`Could not read _service.sdl: ${result.errors?.map((error) => error.message).join('; ') ?? 'no sdl'}`);
+  }
+  return `${service.sdl.trim()}\n`;
 }
