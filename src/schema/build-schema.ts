@@ -9,6 +9,7 @@ import { CustomerFieldsResolver } from '../resolvers/customer-fields.resolver';
 import { CustomerMutationResolver } from '../resolvers/customer-mutation.resolver';
 import { CustomerQueryResolver } from '../resolvers/customer-query.resolver';
 import { resolveCustomerReference } from '../resolvers/customer.reference';
+import { describeRootTypes } from './root-type-descriptions';
 
 export const FEDERATION_LINK =
   'extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key", "@shareable", "@authenticated", "@requiresScopes"])';
@@ -26,7 +27,7 @@ export async function buildCustomerSchema(): Promise<GraphQLSchema> {
     authChecker: scopeAuthChecker,
     validate: false,
   });
-  const typeDefs = parse(`${FEDERATION_LINK}\n\n${printSchemaWithDirectives(schema)}`);
+  const typeDefs = describeRootTypes(parse(`${FEDERATION_LINK}\n\n${printSchemaWithDirectives(schema)}`));
   const resolvers = createResolversMap(schema) as GraphQLResolverMap<unknown>;
   // Customer is an object type, so its entry in the map is a field-resolver map.
   const customerResolvers = resolvers.Customer as Record<string, unknown>;
