@@ -82,7 +82,8 @@ export class CustomerService {
   async create(brand: string, input: CreateCustomerInput): Promise<CustomerResult> {
     const path = ['input'];
     const { changes, errors } = validateCustomerFields(input, path);
-    const blank = checkNotBothNamesBlank(changes.givenName ?? '', changes.familyName ?? '', path);
+    // Blank is judged on what was given: a refused (invalid or too long) name is not a blank one.
+    const blank = checkNotBothNamesBlank((input.givenName ?? '').trim(), (input.familyName ?? '').trim(), path);
     if (blank) errors.push(blank);
     if (errors.length > 0) return { customer: null, userErrors: errors };
     return this.writeOrTaken(path, () =>
