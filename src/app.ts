@@ -6,6 +6,7 @@ import { DEVELOPMENT_CALLER } from './auth/development-caller';
 import { Config } from './config/config';
 import { RequestContext } from './context/request-context';
 import { createErrorFormatter } from './errors/format-error';
+import { FlagRegistry } from './flags/flag-registry';
 import { healthRoutes, Lifecycle } from './http/health.routes';
 import { createLoaders } from './loaders/create-loaders';
 import { Logger } from './logging/logger';
@@ -22,9 +23,14 @@ export interface CustomerApp {
 }
 
 /** Builds the HTTP application (GraphQL plus health routes) on an initialised, migrated data source. */
-export async function createCustomerApp(config: Config, dataSource: DataSource, logger: Logger): Promise<CustomerApp> {
+export async function createCustomerApp(
+  config: Config,
+  dataSource: DataSource,
+  logger: Logger,
+  registry: FlagRegistry,
+): Promise<CustomerApp> {
   const database = new Database(dataSource);
-  const services = createServices(database, config.cursorSecret);
+  const services = createServices(database, config.cursorSecret, registry);
   const lifecycle: Lifecycle = { shuttingDown: false };
   const development = config.nodeEnv === 'development';
 

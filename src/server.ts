@@ -6,6 +6,7 @@ import { createCustomerApp, CustomerApp } from './app';
 import { Config } from './config/config';
 import { createDataSource } from './database/data-source';
 import { SqlStatementLog } from './database/sql-statement-log';
+import { FlagRegistry } from './flags/flag-registry';
 import { Logger } from './logging/logger';
 
 export interface RunningServer extends CustomerApp {
@@ -19,12 +20,14 @@ export interface RunningServer extends CustomerApp {
 
 /** Opens the database, applies pending migrations, and serves the subgraph on `config.port` (0 picks a free port). */
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
+  // Read before touching the database, so a bad registry stops the start at once.
+  const registry = FlagRegistry.fromFile(config.flagsFile);
   const statementLog = new SqlStatementLog(logger);
   const dataSource = createDataSource(config.database, { logger: statementLog });
   await dataSource.initialize();
   try {
     await dataSource.runMigrations({ transaction: 'each' });
-    const customerApp = await createCustomerApp(config, dataSource, logger);
+    const customerApp = await createCustomerApp(config, dataSource, logger, registry);
     const httpServer: Server = customerApp.app.listen(config.port);
     await once(httpServer, 'listening');
     const port = (httpServer.address() as AddressInfo).port;

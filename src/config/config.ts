@@ -20,6 +20,8 @@ export interface Config {
   bodyLimitBytes: number;
   /** How long in-flight requests may run after SIGTERM before the process exits anyway. */
   shutdownGraceMs: number;
+  /** The JSON file of flag definitions (the flag registry). */
+  flagsFile: string;
 }
 
 export class ConfigError extends Error {
@@ -30,6 +32,7 @@ export class ConfigError extends Error {
 }
 
 const DEFAULT_SQLITE_PATH = './data/customers.sqlite';
+const DEFAULT_FLAGS_FILE = 'config/flags.json';
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 /** Used only when CURSOR_SECRET is unset; cursors then stay valid across restarts of any replica. */
 const DEFAULT_CURSOR_SECRET = 'customer-subgraph-cursor-v1';
@@ -99,5 +102,6 @@ export function loadConfig(env: Env = process.env): Config {
     cursorSecret,
     bodyLimitBytes: parseInteger(env, 'BODY_LIMIT_BYTES', 1024 * 1024, 1024, 100 * 1024 * 1024),
     shutdownGraceMs: parseInteger(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
+    flagsFile: env.CUSTOMER_FLAGS_FILE?.trim() || DEFAULT_FLAGS_FILE,
   };
 }

@@ -2,10 +2,13 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DataSource, Logger, LoggerOptions } from 'typeorm';
 import { DatabaseConfig } from '../config/config';
+import { CustomerActivityEntity } from '../entities/customer-activity.entity';
+import { CustomerChannelEntity } from '../entities/customer-channel.entity';
 import { CustomerEntity } from '../entities/customer.entity';
+import { CustomerFlagEntity } from '../entities/customer-flag.entity';
 import { migrations } from '../migrations';
 
-export const entities = [CustomerEntity];
+export const entities = [CustomerEntity, CustomerChannelEntity, CustomerFlagEntity, CustomerActivityEntity];
 
 export interface DataSourceOptions {
   /** Receives every SQL statement; used for statement counting and metrics. */

@@ -13,6 +13,9 @@ export interface CustomerQuery {
   emailKey?: string;
   phoneNumber?: string;
   namePrefix?: string;
+  /** Any of these values matches a channel value exactly. */
+  channelValues?: string[];
+  hasFlag?: string;
   languageCode?: string;
   createdAfter?: Date;
   createdBefore?: Date;
@@ -45,6 +48,17 @@ export class CustomerRepository {
   async findById(brand: string, id: string, includeDeleted: boolean): Promise<CustomerEntity | null> {
     const [row] = await this.findByIds(brand, [id], includeDeleted);
     return row ?? null;
+  }
+
+  /**
+   * Reads a live customer and, on MySQL, locks its row until the transaction
+   * ends, so changes to one customer's channels and flags queue up behind each
+   * other. SQLite transactions are serialised already.
+   */
+  async findByIdForUpdate(brand: string, id: string): Promise<CustomerEntity | null> {
+    const query = this.select(brand).andWhere(`${ALIAS}.id = :id AND ${ALIAS}.deletedAt IS NULL`, { id });
+    if (this.manager.connection.options.type === 'mysql') query.setLock('pessimistic_write');
+    return query.getOne();
   }
 
   /** Customers holding any of these external ids, deleted ones included (they still hold their id). */
@@ -115,6 +129,18 @@ export class CustomerRepository {
             .where(`${ALIAS}.nameKey LIKE :namePattern ESCAPE '!'`, { namePattern: pattern })
             .orWhere(`${ALIAS}.familyNameKey LIKE :namePattern ESCAPE '!'`),
         ),
+      );
+    }
+    if (filter.channelValues !== undefined) {
+      query.andWhere(
+        `EXISTS (SELECT 1 FROM customer_channels ch WHERE ch.brand = :brand AND ch.value IN (:...channelValues) AND ch.customer_id = ${ALIAS}.id)`,
+        { channelValues: filter.channelValues },
+      );
+    }
+    if (filter.hasFlag !== undefined) {
+      query.andWhere(
+        `EXISTS (SELECT 1 FROM customer_flags fl WHERE fl.brand = :brand AND fl.name = :hasFlag AND fl.customer_id = ${ALIAS}.id)`,
+        { hasFlag: filter.hasFlag },
       );
     }
     const ranges: Array<[Date | undefined, string, string]> = [

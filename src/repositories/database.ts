@@ -1,14 +1,25 @@
 import { DataSource, EntityManager } from 'typeorm';
+import { ActivityRepository } from './activity.repository';
+import { ChannelRepository } from './channel.repository';
 import { CustomerRepository } from './customer.repository';
+import { FlagRepository } from './flag.repository';
 import { TransactionRunner } from './transaction-runner';
 
 /** The repositories, all bound to one entity manager (the data source's, or a transaction's). */
 export interface Repositories {
   customers: CustomerRepository;
+  channels: ChannelRepository;
+  flags: FlagRepository;
+  activities: ActivityRepository;
 }
 
 function repositoriesFor(manager: EntityManager): Repositories {
-  return { customers: new CustomerRepository(manager) };
+  return {
+    customers: new CustomerRepository(manager),
+    channels: new ChannelRepository(manager),
+    flags: new FlagRepository(manager),
+    activities: new ActivityRepository(manager),
+  };
 }
 
 /** The data layer as services see it: repositories for reads, and transactions for writes. */

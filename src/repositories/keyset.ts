@@ -58,11 +58,23 @@ function applyBound<T extends ObjectLiteral>(
   operator: '<' | '>',
   name: string,
 ): void {
+  const [condition, parameters] = keysetBound(keyset, key, operator, name);
+  query.andWhere(condition, parameters);
+}
+
+/**
+ * The condition "row lies beyond `key`" for a two-column keyset, spelt out as
+ * `sort > :s OR (sort = :s AND id > :t)`, with its named parameters.
+ */
+export function keysetBound<T>(
+  keyset: Keyset<T>,
+  key: CursorKey,
+  operator: '<' | '>',
+  name: string,
+): [string, Record<string, string | number | Date>] {
   const [sort, tie] = keyset.columns;
-  const sortValue = sort.fromCursor(key[0]);
-  const tieValue = tie.fromCursor(key[1]);
-  query.andWhere(
+  return [
     `(${sort.expression} ${operator} :${name}Sort OR (${sort.expression} = :${name}Sort AND ${tie.expression} ${operator} :${name}Tie))`,
-    { [`${name}Sort`]: sortValue, [`${name}Tie`]: tieValue },
-  );
+    { [`${name}Sort`]: sort.fromCursor(key[0]), [`${name}Tie`]: tie.fromCursor(key[1]) },
+  ];
 }

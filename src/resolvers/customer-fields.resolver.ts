@@ -1,11 +1,50 @@
-import { FieldResolver, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { RequestContext } from '../context/request-context';
+import { CustomerActivityEntity } from '../entities/customer-activity.entity';
+import { CustomerChannelEntity } from '../entities/customer-channel.entity';
 import { CustomerEntity } from '../entities/customer.entity';
+import { ConnectionValue } from '../pagination/connection';
+import { CustomerFlagView } from '../services/customer-flag.service';
+import { ChannelType } from '../types/channel-type.enum';
+import { CustomerActivityConnection } from '../types/customer-activity.type';
+import { CustomerChannel } from '../types/customer-channel.type';
+import { CustomerFlagConnection } from '../types/customer-flag.type';
 import { Customer } from '../types/customer.type';
+import { CustomerActivitiesArgs, CustomerFlagsArgs } from '../types/nested-page.args';
 
+/** Customer fields that are not columns: every one reads through the request's loaders, so a list of N customers costs one statement per field. */
 @Resolver(() => Customer)
 export class CustomerFieldsResolver {
   @FieldResolver(() => String, { description: 'givenName and familyName joined by one space, trimmed.' })
   name(@Root() customer: CustomerEntity): string {
     return `${customer.givenName} ${customer.familyName}`.trim();
+  }
+
+  @FieldResolver(() => [CustomerChannel], { description: 'How to reach the customer, oldest first.' })
+  channels(
+    @Root() customer: CustomerEntity,
+    @Arg('type', () => ChannelType, { nullable: true, description: 'Only channels of this type.' }) type: ChannelType | null,
+    @Ctx() { loaders }: RequestContext,
+  ): Promise<CustomerChannelEntity[]> {
+    return loaders.channels(type ?? null).load(customer.id);
+  }
+
+  @FieldResolver(() => CustomerFlagConnection, { description: 'The flags the customer carries, by name.' })
+  flags(
+    @Root() customer: CustomerEntity,
+    @Args() args: CustomerFlagsArgs,
+    @Ctx() { loaders }: RequestContext,
+  ): Promise<ConnectionValue<CustomerFlagView>> {
+    return loaders.flags({ first: args.first, after: args.after }).load(customer.id);
+  }
+
+  @FieldResolver(() => CustomerActivityConnection, { description: "The customer's activity timeline, newest first." })
+  activities(
+    @Root() customer: CustomerEntity,
+    @Args() args: CustomerActivitiesArgs,
+    @Ctx() { loaders }: RequestContext,
+  ): Promise<ConnectionValue<CustomerActivityEntity>> {
+    const { first, after, last, before, filter } = args;
+    return loaders.activities({ first, after, last, before, filter }).load(customer.id);
   }
 }

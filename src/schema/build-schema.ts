@@ -5,6 +5,9 @@ import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { GraphQLSchema, graphqlSync, parse } from 'graphql';
 import { buildSchema, createResolversMap } from 'type-graphql';
 import { scopeAuthChecker } from '../auth/auth-checker';
+import { CustomerActivityResolver } from '../resolvers/customer-activity.resolver';
+import { CustomerChannelResolver } from '../resolvers/customer-channel.resolver';
+import { CustomerFlagResolver } from '../resolvers/customer-flag.resolver';
 import { CustomerFieldsResolver } from '../resolvers/customer-fields.resolver';
 import { CustomerMutationResolver } from '../resolvers/customer-mutation.resolver';
 import { CustomerQueryResolver } from '../resolvers/customer-query.resolver';
@@ -22,7 +25,14 @@ export const FEDERATION_LINK =
  */
 export async function buildCustomerSchema(): Promise<GraphQLSchema> {
   const schema = await buildSchema({
-    resolvers: [CustomerQueryResolver, CustomerMutationResolver, CustomerFieldsResolver],
+    resolvers: [
+      CustomerQueryResolver,
+      CustomerMutationResolver,
+      CustomerFieldsResolver,
+      CustomerFlagResolver,
+      CustomerChannelResolver,
+      CustomerActivityResolver,
+    ],
     skipCheck: true,
     authChecker: scopeAuthChecker,
     validate: false,

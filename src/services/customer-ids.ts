@@ -2,7 +2,11 @@ import { monotonicFactory } from 'ulid';
 
 const nextUlid = monotonicFactory();
 
-/** A new customer id: "cus_" + a ULID (time-ordered, and strictly increasing within this process). */
-export function newCustomerId(now: Date): string {
-  return `cus_${nextUlid(now.getTime())}`;
+/** Ids are a type prefix and a ULID: time-ordered, and strictly increasing within this process. */
+function newId(prefix: string, now: Date): string {
+  return `${prefix}_${nextUlid(now.getTime())}`;
 }
+
+export const newCustomerId = (now: Date): string => newId('cus', now);
+export const newChannelId = (now: Date): string => newId('chn', now);
+export const newActivityId = (now: Date): string => newId('act', now);

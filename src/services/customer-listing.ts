@@ -2,7 +2,7 @@ import { CustomerEntity } from '../entities/customer.entity';
 import { badUserInput } from '../errors/graphql-errors';
 import { CustomerQuery } from '../repositories/customer.repository';
 import { Keyset, KeysetColumn } from '../repositories/keyset';
-import { canonicalLanguageTag, normalizePhoneNumber } from '../validation/field-rules';
+import { canonicalLanguageTag, caseKey, normalizePhoneNumber } from '../validation/field-rules';
 import { CustomerFilter } from '../types/customer-filter.input';
 import { CustomerOrder, CustomerSortField, SortDirection } from '../types/customer-order.input';
 
@@ -48,7 +48,7 @@ export function toCustomerQuery(filter: CustomerFilter | null | undefined): Cust
     query.ids = [...new Set(filter.ids)];
   }
   if (filter.externalId != null) query.externalId = filter.externalId;
-  if (filter.emailAddress != null) query.emailKey = filter.emailAddress.trim().toLowerCase();
+  if (filter.emailAddress != null) query.emailKey = caseKey(filter.emailAddress.trim());
   if (filter.phoneNumber != null) {
     const phoneNumber = normalizePhoneNumber(filter.phoneNumber);
     if (phoneNumber === null) throw badUserInput('`filter.phoneNumber` is not a valid international phone number.', 'filter');
@@ -59,7 +59,12 @@ export function toCustomerQuery(filter: CustomerFilter | null | undefined): Cust
     if (languageCode === null) throw badUserInput('`filter.languageCode` is not a valid BCP-47 language tag.', 'filter');
     query.languageCode = languageCode;
   }
-  if (filter.name != null && filter.name.trim() !== '') query.namePrefix = filter.name.trim().toLowerCase();
+  if (filter.name != null && filter.name.trim() !== '') query.namePrefix = caseKey(filter.name.trim());
+  if (filter.channelValue != null) {
+    const phoneNumber = normalizePhoneNumber(filter.channelValue);
+    query.channelValues = phoneNumber && phoneNumber !== filter.channelValue ? [filter.channelValue, phoneNumber] : [filter.channelValue];
+  }
+  if (filter.hasFlag != null) query.hasFlag = filter.hasFlag;
   if (filter.createdAfter != null) query.createdAfter = filter.createdAfter;
   if (filter.createdBefore != null) query.createdBefore = filter.createdBefore;
   if (filter.updatedAfter != null) query.updatedAfter = filter.updatedAfter;

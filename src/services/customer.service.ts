@@ -12,7 +12,10 @@ import { CustomerFilter } from '../types/customer-filter.input';
 import { CreateCustomerInput, UpdateCustomerInput, UpsertCustomerInput } from '../types/customer-inputs';
 import { CustomerOrder } from '../types/customer-order.input';
 import { CustomerFieldChanges, checkNotBothNamesBlank, validateCustomerFields } from '../validation/customer-fields.validator';
-import { applyMergePatch, checkMetadata } from '../validation/field-rules';
+import { applyMergePatch, caseKey, checkMetadata } from '../validation/field-rules';
+import { systemActivity, SystemActivityType } from './activity-log';
+import { CustomerChannelService } from './customer-channel.service';
+import { CustomerFlagService } from './customer-flag.service';
 import { newCustomerId } from './customer-ids';
 import { DEFAULT_CUSTOMER_ORDER, customerKeyset, toCustomerQuery } from './customer-listing';
 
@@ -34,6 +37,8 @@ export interface UpsertResult extends CustomerResult {
 export interface CustomerServiceDeps {
   database: Database;
   cursors: CursorCodec;
+  channels: CustomerChannelService;
+  flags: CustomerFlagService;
   now?: () => Date;
 }
 
@@ -41,11 +46,15 @@ export interface CustomerServiceDeps {
 export class CustomerService {
   private readonly database: Database;
   private readonly cursors: CursorCodec;
+  private readonly channels: CustomerChannelService;
+  private readonly flags: CustomerFlagService;
   private readonly now: () => Date;
 
   constructor(deps: CustomerServiceDeps) {
     this.database = deps.database;
     this.cursors = deps.cursors;
+    this.channels = deps.channels;
+    this.flags = deps.flags;
     this.now = deps.now ?? (() => new Date());
   }
 
@@ -85,13 +94,24 @@ export class CustomerService {
     // Blank is judged on what was given: a refused (invalid or too long) name is not a blank one.
     const blank = checkNotBothNamesBlank((input.givenName ?? '').trim(), (input.familyName ?? '').trim(), path);
     if (blank) errors.push(blank);
+    const channels = this.channels.validate(input.channels ?? [], (index) => [...path, 'channels', index]);
+    errors.push(...channels.errors);
+    const flagNames = input.flags ?? [];
+    flagNames.forEach((name, index) => {
+      const refused = this.flags.checkChangeable(name, [...path, 'flags', index]);
+      if (refused) errors.push(refused);
+    });
     if (errors.length > 0) return { customer: null, userErrors: errors };
     return this.writeOrTaken(path, () =>
       this.database.transaction(async (repositories) => {
         const taken = await this.externalIdTaken(repositories, brand, changes.externalId ?? null, null, path);
         if (taken) return { customer: null, userErrors: [taken] };
         const customer = this.newCustomer(brand, changes);
+        const now = customer.createdAt;
         await repositories.customers.insert([customer]);
+        await repositories.channels.insert(this.channels.newChannels(customer, channels.channels, now));
+        await repositories.flags.insert([...new Set(flagNames)].map((name) => ({ customerId: customer.id, name, brand, addedAt: now })));
+        await repositories.activities.insert([systemActivity(customer, SystemActivityType.CREATED, {}, now)]);
         return { customer, userErrors: [] };
       }),
     );
@@ -153,7 +173,9 @@ export class CustomerService {
           updatedAt: now,
           version: current.version + 1,
         });
-        return written ? { deletedCustomerId: id, userErrors: [] } : RACE_LOST;
+        if (!written) return RACE_LOST;
+        await repositories.activities.insert([systemActivity(current, SystemActivityType.DELETED, {}, now)]);
+        return { deletedCustomerId: id, userErrors: [] };
       });
       if (outcome !== RACE_LOST) return outcome;
     }
@@ -192,6 +214,7 @@ export class CustomerService {
               }
               const customer = this.newCustomer(brand, changes);
               await repositories.customers.insert([customer]);
+              await repositories.activities.insert([systemActivity(customer, SystemActivityType.CREATED, {}, customer.createdAt)]);
               byExternalId.set(customer.externalId, customer);
               results.push({ customer, created: true, userErrors: [] });
               continue;
@@ -244,7 +267,9 @@ export class CustomerService {
     const written: CustomerEntity = { ...withDerivedKeys(next), updatedAt: now, version: current.version + 1 };
     const { id: _id, brand: _brand, createdAt: _createdAt, ...columns } = written;
     const ok = await repositories.customers.updateIfVersion(current.brand, current.id, current.version, columns satisfies CustomerColumns);
-    return ok ? { customer: written, userErrors: [] } : RACE_LOST;
+    if (!ok) return RACE_LOST;
+    await repositories.activities.insert([systemActivity(written, SystemActivityType.UPDATED, { changedFields: changed }, now)]);
+    return { customer: written, userErrors: [] };
   }
 
   private newCustomer(brand: string, changes: CustomerFieldChanges): CustomerEntity {
@@ -329,9 +354,9 @@ export function newCustomerRow(brand: string, changes: CustomerFieldChanges, now
 function withDerivedKeys(customer: CustomerEntity): CustomerEntity {
   return {
     ...customer,
-    nameKey: `${customer.givenName} ${customer.familyName}`.trim().toLowerCase(),
-    familyNameKey: customer.familyName.toLowerCase(),
-    emailKey: (customer.emailAddress ?? '').toLowerCase(),
+    nameKey: caseKey(`${customer.givenName} ${customer.familyName}`.trim()),
+    familyNameKey: caseKey(customer.familyName),
+    emailKey: caseKey(customer.emailAddress ?? ''),
   };
 }
 

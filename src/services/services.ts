@@ -1,13 +1,27 @@
+import { FlagRegistry } from '../flags/flag-registry';
 import { CursorCodec } from '../pagination/cursor-codec';
 import { Database } from '../repositories/database';
+import { CustomerActivityService } from './customer-activity.service';
+import { CustomerChannelService } from './customer-channel.service';
+import { CustomerFlagService } from './customer-flag.service';
 import { CustomerService } from './customer.service';
 
 /** The services of one running server; shared by all requests. */
 export interface Services {
   customers: CustomerService;
+  channels: CustomerChannelService;
+  flags: CustomerFlagService;
+  activities: CustomerActivityService;
 }
 
-export function createServices(database: Database, cursorSecret: string): Services {
+export function createServices(database: Database, cursorSecret: string, registry: FlagRegistry): Services {
   const cursors = new CursorCodec(cursorSecret);
-  return { customers: new CustomerService({ database, cursors }) };
+  const channels = new CustomerChannelService({ database });
+  const flags = new CustomerFlagService({ database, registry, cursors });
+  return {
+    customers: new CustomerService({ database, cursors, channels, flags }),
+    channels,
+    flags,
+    activities: new CustomerActivityService({ database, cursors }),
+  };
 }

@@ -21,6 +21,15 @@ export class CustomerFilter {
   })
   name?: string | null;
 
+  @Field(() => String, {
+    nullable: true,
+    description: "Exactly this value of any of the customer's channels (a phone number also matches in its E.164 form).",
+  })
+  channelValue?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Only customers carrying this flag.' })
+  hasFlag?: string | null;
+
   @Field(() => String, { nullable: true, description: 'This language tag (canonicalised first, e.g. en-us → en-US).' })
   languageCode?: string | null;
 

@@ -1,4 +1,5 @@
 import { Field, ID, InputType, Int } from 'type-graphql';
+import { ChannelInput } from './customer-channel.type';
 import { JSONObjectScalar } from '../schema/scalars';
 
 @InputType({ description: 'A new customer. At least one of givenName and familyName must not be blank.' })
@@ -23,6 +24,12 @@ export class CreateCustomerInput {
 
   @Field(() => JSONObjectScalar, { nullable: true, description: 'Custom fields: at most 50 keys and 16 KiB serialised.' })
   metadata?: Record<string, unknown> | null;
+
+  @Field(() => [ChannelInput], { nullable: true, description: 'Channels to add; the same type and value are stored once.' })
+  channels?: ChannelInput[] | null;
+
+  @Field(() => [String], { nullable: true, description: 'Flags from the registry to set; read-only flags are refused.' })
+  flags?: string[] | null;
 }
 
 @InputType({ description: 'A partial update: absent fields are left alone, an explicit null clears a field.' })

@@ -1,6 +1,8 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { CustomerErrorCode } from '../errors/customer-error-code';
 import { Customer } from './customer.type';
+import { CustomerActivity } from './customer-activity.type';
+import { CustomerChannel } from './customer-channel.type';
 
 @ObjectType({ description: 'Why part of a mutation input was refused. Nothing is written when a payload has userErrors.' })
 export class CustomerUserError {
@@ -67,5 +69,29 @@ export class UpsertCustomersPayload {
   @Field(() => [CustomerUserError], {
     description: 'Errors about the request as a whole (such as too many inputs); nothing is written when present.',
   })
+  userErrors!: CustomerUserError[];
+}
+
+@ObjectType({ description: 'The result of adding a channel to a customer.' })
+export class CustomerChannelPayload {
+  @Field(() => CustomerChannel, {
+    nullable: true,
+    description: 'The channel (the existing one when the customer already had it); null when refused.',
+  })
+  channel!: CustomerChannel | null;
+
+  @Field(() => Customer, { nullable: true, description: 'The customer after the change; null when refused.' })
+  customer!: Customer | null;
+
+  @Field(() => [CustomerUserError], { description: 'Why the mutation was refused; empty on success.' })
+  userErrors!: CustomerUserError[];
+}
+
+@ObjectType({ description: 'The result of recording an activity.' })
+export class CustomerActivityPayload {
+  @Field(() => CustomerActivity, { nullable: true, description: 'The recorded activity; null when refused.' })
+  activity!: CustomerActivity | null;
+
+  @Field(() => [CustomerUserError], { description: 'Why the mutation was refused; empty on success.' })
   userErrors!: CustomerUserError[];
 }

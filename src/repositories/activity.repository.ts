@@ -1,0 +1,75 @@
+import { EntityManager, SelectQueryBuilder } from 'typeorm';
+import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { CustomerActivityEntity } from '../entities/customer-activity.entity';
+import { PageSlice } from '../pagination/connection';
+import { PageRequest } from '../pagination/page-request';
+import { ActivityOrigin } from '../types/activity-origin.enum';
+import { Keyset } from './keyset';
+import { countPerParent, ParentBounds, readPagesPerParent } from './partitioned-page';
+
+/** A validated activity filter. */
+export interface ActivityQuery {
+  types?: string[];
+  origin?: ActivityOrigin;
+  occurredAfter?: Date;
+  occurredBefore?: Date;
+}
+
+/** Newest first: (occurred_at, id) descending; ids are unique, so the order is total. */
+export const ACTIVITY_KEYSET: Keyset<CustomerActivityEntity> = {
+  columns: [
+    { expression: 'a.occurred_at', value: (row) => row.occurredAt, fromCursor: (v) => new Date(String(v)) },
+    { expression: 'a.id', value: (row) => row.id, fromCursor: (v) => String(v) },
+  ],
+  descending: true,
+};
+
+/** Every SQL statement about `customer_activities`, scoped to one brand. */
+export class ActivityRepository {
+  constructor(private readonly manager: EntityManager) {}
+
+  async insert(activities: CustomerActivityEntity[]): Promise<void> {
+    if (activities.length === 0) return;
+    // The simple-json `data` column is written whole; TypeORM's deep-partial typing treats it like a relation.
+    const rows = activities as QueryDeepPartialEntity<CustomerActivityEntity>[];
+    await this.manager.createQueryBuilder().insert().into(CustomerActivityEntity).values(rows).execute();
+  }
+
+  /** One page of activities for each customer, in one statement. */
+  pages(
+    brand: string,
+    customerIds: readonly string[],
+    filter: ActivityQuery,
+    request: PageRequest,
+    boundsOf: (customerId: string) => ParentBounds,
+  ): Promise<Map<string, PageSlice<CustomerActivityEntity>>> {
+    return readPagesPerParent(
+      {
+        from: (alias) => this.manager.createQueryBuilder(CustomerActivityEntity, alias),
+        scoped: () => this.filtered(brand, filter),
+        alias: 'a',
+        parentColumn: 'a.customer_id',
+        parentOf: (row) => row.customerId,
+        keyColumns: ['a.id'],
+        keyset: ACTIVITY_KEYSET,
+      },
+      customerIds,
+      request,
+      boundsOf,
+    );
+  }
+
+  /** How many activities matching `filter` each customer has, in one grouped statement. */
+  counts(brand: string, customerIds: readonly string[], filter: ActivityQuery): Promise<Map<string, number>> {
+    return countPerParent(this.filtered(brand, filter), 'a.customer_id', customerIds);
+  }
+
+  private filtered(brand: string, filter: ActivityQuery): SelectQueryBuilder<CustomerActivityEntity> {
+    const query = this.manager.createQueryBuilder(CustomerActivityEntity, 'a').where('a.brand = :brand', { brand });
+    if (filter.types) query.andWhere('a.type IN (:...types)', { types: filter.types.length > 0 ? filter.types : [''] });
+    if (filter.origin) query.andWhere('a.origin = :origin', { origin: filter.origin });
+    if (filter.occurredAfter) query.andWhere('a.occurred_at > :occurredAfter', { occurredAfter: filter.occurredAfter });
+    if (filter.occurredBefore) query.andWhere('a.occurred_at < :occurredBefore', { occurredBefore: filter.occurredBefore });
+    return query;
+  }
+}

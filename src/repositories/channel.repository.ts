@@ -1,0 +1,46 @@
+import { EntityManager, SelectQueryBuilder } from 'typeorm';
+import { CustomerChannelEntity } from '../entities/customer-channel.entity';
+import { ChannelType } from '../types/channel-type.enum';
+
+/** Every SQL statement about `customer_channels`, scoped to one brand. */
+export class ChannelRepository {
+  constructor(private readonly manager: EntityManager) {}
+
+  /** The channels of many customers in one statement, oldest first. */
+  async findByCustomers(brand: string, customerIds: readonly string[], type: ChannelType | null): Promise<CustomerChannelEntity[]> {
+    if (customerIds.length === 0) return [];
+    const query = this.select(brand).andWhere('ch.customerId IN (:...customerIds)', { customerIds });
+    if (type !== null) query.andWhere('ch.type = :type', { type });
+    return query.orderBy('ch.createdAt', 'ASC').addOrderBy('ch.id', 'ASC').getMany();
+  }
+
+  async findOne(brand: string, customerId: string, channelId: string): Promise<CustomerChannelEntity | null> {
+    return this.select(brand).andWhere('ch.customerId = :customerId AND ch.id = :channelId', { customerId, channelId }).getOne();
+  }
+
+  async findByValue(brand: string, customerId: string, type: ChannelType, value: string): Promise<CustomerChannelEntity | null> {
+    return this.select(brand)
+      .andWhere('ch.customerId = :customerId AND ch.type = :type AND ch.value = :value', { customerId, type, value })
+      .getOne();
+  }
+
+  async insert(channels: CustomerChannelEntity[]): Promise<void> {
+    if (channels.length === 0) return;
+    await this.manager.createQueryBuilder().insert().into(CustomerChannelEntity).values(channels).execute();
+  }
+
+  /** Returns whether a row was deleted. */
+  async delete(brand: string, customerId: string, channelId: string): Promise<boolean> {
+    const result = await this.manager
+      .createQueryBuilder()
+      .delete()
+      .from(CustomerChannelEntity)
+      .where('brand = :brand AND customer_id = :customerId AND id = :channelId', { brand, customerId, channelId })
+      .execute();
+    return (result.affected ?? 0) > 0;
+  }
+
+  private select(brand: string): SelectQueryBuilder<CustomerChannelEntity> {
+    return this.manager.createQueryBuilder(CustomerChannelEntity, 'ch').where('ch.brand = :brand', { brand });
+  }
+}

@@ -1,0 +1,41 @@
+import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { RequiresScope } from '../auth/requires-scope.decorator';
+import { Scope } from '../auth/scopes';
+import { RequestContext } from '../context/request-context';
+import { FlagDefinition as FlagDefinitionValue } from '../flags/flag-registry';
+import { CustomerResult } from '../services/customer.service';
+import { FlagDefinition } from '../types/customer-flag.type';
+import { CustomerPayload } from '../types/payloads';
+
+@Resolver()
+export class CustomerFlagResolver {
+  @RequiresScope(Scope.READ)
+  @Query(() => [FlagDefinition], { description: 'Every flag of the flag registry: the flags customers may carry.' })
+  customerFlagDefinitions(@Ctx() { services }: RequestContext): readonly FlagDefinitionValue[] {
+    return services.flags.definitions();
+  }
+
+  @RequiresScope(Scope.WRITE)
+  @Mutation(() => CustomerPayload, {
+    description: 'Adds a registry flag to a customer. Adding a flag the customer has changes nothing (no new version, no activity).',
+  })
+  addCustomerFlag(
+    @Arg('customerId', () => ID, { description: 'The customer.' }) customerId: string,
+    @Arg('flag', () => String, { description: 'The flag name; must be in the registry and not read-only.' }) flag: string,
+    @Ctx() { services, caller }: RequestContext,
+  ): Promise<CustomerResult> {
+    return services.flags.add(caller.brand, customerId, flag);
+  }
+
+  @RequiresScope(Scope.WRITE)
+  @Mutation(() => CustomerPayload, {
+    description: 'Removes a flag from a customer. Removing a flag the customer lacks changes nothing (no new version, no activity).',
+  })
+  removeCustomerFlag(
+    @Arg('customerId', () => ID, { description: 'The customer.' }) customerId: string,
+    @Arg('flag', () => String, { description: 'The flag name; must be in the registry and not read-only.' }) flag: string,
+    @Ctx() { services, caller }: RequestContext,
+  ): Promise<CustomerResult> {
+    return services.flags.remove(caller.brand, customerId, flag);
+  }
+}

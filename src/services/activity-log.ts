@@ -1,0 +1,59 @@
+import { CustomerActivityEntity } from '../entities/customer-activity.entity';
+import { CustomerEntity } from '../entities/customer.entity';
+import { Repositories } from '../repositories/database';
+import { ActivityOrigin } from '../types/activity-origin.enum';
+import { newActivityId } from './customer-ids';
+
+/** The activity types this service writes, in the same transaction as the change they describe. */
+export const SystemActivityType = {
+  CREATED: 'customer.created',
+  UPDATED: 'customer.updated',
+  DELETED: 'customer.deleted',
+  FLAG_ADDED: 'customer.flag_added',
+  FLAG_REMOVED: 'customer.flag_removed',
+  CHANNEL_ADDED: 'customer.channel_added',
+  CHANNEL_REMOVED: 'customer.channel_removed',
+} as const;
+
+export type SystemActivityType = (typeof SystemActivityType)[keyof typeof SystemActivityType];
+
+export function systemActivity(
+  customer: Pick<CustomerEntity, 'id' | 'brand'>,
+  type: SystemActivityType,
+  data: Record<string, unknown>,
+  now: Date,
+): CustomerActivityEntity {
+  return {
+    id: newActivityId(now),
+    customerId: customer.id,
+    brand: customer.brand,
+    type,
+    origin: ActivityOrigin.SYSTEM,
+    message: null,
+    initiatedBy: null,
+    sourceUrl: null,
+    data,
+    occurredAt: now,
+    recordedAt: now,
+  };
+}
+
+/**
+ * Records a change to a customer's channels or flags: the customer's version
+ * grows by one, `updatedAt` moves to `now`, and the activity is written, all in
+ * the caller's transaction. The row must have been read with
+ * `findByIdForUpdate`, so no other writer can have moved its version.
+ */
+export async function recordCustomerChange(
+  repositories: Repositories,
+  customer: CustomerEntity,
+  type: SystemActivityType,
+  data: Record<string, unknown>,
+  now: Date,
+): Promise<CustomerEntity> {
+  const version = customer.version + 1;
+  const written = await repositories.customers.updateIfVersion(customer.brand, customer.id, customer.version, { version, updatedAt: now });
+  if (!written) throw new Error(`Customer ${customer.id} changed although its row was locked`);
+  await repositories.activities.insert([systemActivity(customer, type, data, now)]);
+  return { ...customer, version, updatedAt: now };
+}

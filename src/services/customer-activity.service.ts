@@ -1,0 +1,111 @@
+import { CustomerActivityEntity } from '../entities/customer-activity.entity';
+import { UserError } from '../errors/user-error';
+import { badUserInput } from '../errors/graphql-errors';
+import { buildConnection, ConnectionValue } from '../pagination/connection';
+import { CursorCodec } from '../pagination/cursor-codec';
+import { NESTED_PAGE_LIMITS, PageArgs, resolvePageRequest } from '../pagination/page-request';
+import { ACTIVITY_KEYSET, ActivityQuery } from '../repositories/activity.repository';
+import { Database } from '../repositories/database';
+import { cursorKeyOf } from '../repositories/keyset';
+import { ActivityOrigin } from '../types/activity-origin.enum';
+import { CustomerActivityFilter, RecordCustomerActivityInput } from '../types/customer-activity.type';
+import { validateExternalActivity } from '../validation/activity-rules';
+import { newActivityId } from './customer-ids';
+import { customerNotFound } from './customer-flag.service';
+import { nestedBounds } from './nested-pages';
+
+export const MAX_FILTER_TYPES = 100;
+
+export interface ActivityResult {
+  activity: CustomerActivityEntity | null;
+  userErrors: UserError[];
+}
+
+export interface CustomerActivityServiceDeps {
+  database: Database;
+  cursors: CursorCodec;
+  now?: () => Date;
+}
+
+/** The activity timeline: external events recorded by other systems, and paging through a customer's events. */
+export class CustomerActivityService {
+  private readonly database: Database;
+  private readonly cursors: CursorCodec;
+  private readonly now: () => Date;
+
+  constructor(deps: CustomerActivityServiceDeps) {
+    this.database = deps.database;
+    this.cursors = deps.cursors;
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  /** Records an EXTERNAL activity. It describes the customer's world, not a change to the customer: no new version. */
+  async record(brand: string, input: RecordCustomerActivityInput): Promise<ActivityResult> {
+    const errors = validateExternalActivity(input, ['input']);
+    if (errors.length > 0) return { activity: null, userErrors: errors };
+    const customer = await this.database.read.customers.findById(brand, input.customerId, false);
+    if (!customer) return { activity: null, userErrors: [customerNotFound(['input', 'customerId'])] };
+    const now = this.now();
+    const activity: CustomerActivityEntity = {
+      id: newActivityId(now),
+      customerId: customer.id,
+      brand,
+      type: input.type.trim(),
+      origin: ActivityOrigin.EXTERNAL,
+      message: input.message ?? null,
+      initiatedBy: input.initiatedBy ?? null,
+      sourceUrl: input.sourceUrl ?? null,
+      data: input.data ?? {},
+      occurredAt: input.occurredAt ?? now,
+      recordedAt: now,
+    };
+    await this.database.transaction((repositories) => repositories.activities.insert([activity]));
+    return { activity, userErrors: [] };
+  }
+
+  /** One page of activities per customer, newest first, read in one statement. */
+  async pages(
+    brand: string,
+    customerIds: readonly string[],
+    args: PageArgs & { filter?: CustomerActivityFilter | null },
+    countOf: (customerId: string) => Promise<number>,
+  ): Promise<Map<string, ConnectionValue<CustomerActivityEntity> | Error>> {
+    const request = resolvePageRequest(args, NESTED_PAGE_LIMITS);
+    const query = toActivityQuery(args.filter);
+    const bindingOf = (customerId: string) => CursorCodec.binding({ connection: 'activities', customerId, query });
+    const { boundsOf, errors } = nestedBounds(this.cursors, customerIds, request, bindingOf);
+    const valid = customerIds.filter((id) => !errors.has(id));
+    const slices = valid.length > 0 ? await this.database.read.activities.pages(brand, valid, query, request, boundsOf) : new Map();
+    const result = new Map<string, ConnectionValue<CustomerActivityEntity> | Error>(errors);
+    for (const [customerId, slice] of slices) {
+      result.set(
+        customerId,
+        buildConnection(
+          slice,
+          request,
+          (row: CustomerActivityEntity) => this.cursors.encode(bindingOf(customerId), cursorKeyOf(ACTIVITY_KEYSET, row)),
+          () => countOf(customerId),
+        ),
+      );
+    }
+    return result;
+  }
+
+  counts(brand: string, customerIds: readonly string[], filter: CustomerActivityFilter | null | undefined): Promise<Map<string, number>> {
+    return this.database.read.activities.counts(brand, customerIds, toActivityQuery(filter));
+  }
+}
+
+export function toActivityQuery(filter: CustomerActivityFilter | null | undefined): ActivityQuery {
+  const query: ActivityQuery = {};
+  if (!filter) return query;
+  if (filter.types != null) {
+    if (filter.types.length > MAX_FILTER_TYPES)
+      throw badUserInput(`\`filter.types\` may hold at most ${MAX_FILTER_TYPES} types.`, 'filter');
+    query.types = [...new Set(filter.types)].sort();
+  }
+  if (filter.origin != null) query.origin = filter.origin;
+  if (filter.occurredAfter != null) query.occurredAfter = filter.occurredAfter;
+  if (filter.occurredBefore != null) query.occurredBefore = filter.occurredBefore;
+  return query;
+}
