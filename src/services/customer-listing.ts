@@ -47,7 +47,7 @@ export function toCustomerQuery(filter: CustomerFilter | null | undefined): Cust
     }
     query.ids = [...new Set(filter.ids)];
   }
-  if (filter.externalId != null) query.externalId = filter.externalId;
+  if (filter.externalId != null) query.externalId = filter.externalId.trim();
   if (filter.emailAddress != null) query.emailKey = caseKey(filter.emailAddress.trim());
   if (filter.phoneNumber != null) {
     const phoneNumber = normalizePhoneNumber(filter.phoneNumber);

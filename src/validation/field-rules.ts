@@ -32,6 +32,16 @@ export function isUnstorableText(value: string): boolean {
   return !value.isWellFormed() || CONTROL_CHARACTERS.test(value);
 }
 
+/**
+ * The lower-cased form used for case-insensitive matching and ordering. Full case
+ * mapping turns "İ" (U+0130) into two code points ("i" + U+0307); that pair is
+ * folded to "i", so "İ", "i̇" and "i" match each other and a key never holds more
+ * characters than its value (it always fits a key column as wide as the value's).
+ */
+export function caseKey(value: string): string {
+  return value.toLowerCase().replace(/i\u0307/g, 'i');
+}
+
 export function checkName(raw: string, label: string): RuleResult<string> {
   const value = raw.trim();
   if (characterCount(value) > NAME_MAX_LENGTH) {
@@ -85,15 +95,21 @@ export function checkLanguageCode(raw: string): RuleResult<string> {
   return value === null ? fail(CustomerErrorCode.INVALID, 'Language code is not a valid BCP-47 language tag.') : ok(value);
 }
 
+/**
+ * External ids are stored trimmed: MySQL compares VARCHARs ignoring trailing
+ * spaces (PAD SPACE, also under utf8mb4_bin) and SQLite does not, so "a1" and
+ * "a1 " would be one id on one dialect and two on the other. Lookups trim too.
+ */
 export function checkExternalId(raw: string): RuleResult<string> {
-  const length = characterCount(raw);
-  if (length < 1 || length > EXTERNAL_ID_MAX_LENGTH || raw.trim() === '' || isUnstorableText(raw)) {
+  const value = raw.trim();
+  const length = characterCount(value);
+  if (length < 1 || length > EXTERNAL_ID_MAX_LENGTH || isUnstorableText(value)) {
     return fail(
       CustomerErrorCode.INVALID,
       `External id must be 1 to ${EXTERNAL_ID_MAX_LENGTH} characters, not blank, without control characters.`,
     );
   }
-  return ok(raw);
+  return ok(value);
 }
 
 export function checkMetadata(value: Record<string, unknown>): RuleResult<Record<string, unknown>> {

@@ -180,6 +180,29 @@ describeDb('customer mutations', () => {
       expect(await countRows(t, 'external_id IN (?, ?)', [`case-${token}`, `CASE-${token}`])).toBe(2);
     });
 
+    it('stores a 100-character name whose letters lower-case to more than one character', async () => {
+      const customer = await createValidCustomer(t, { givenName: 'İ'.repeat(100), familyName: `İ${'I'.repeat(99)}` });
+      expect(customer.givenName).toBe('İ'.repeat(100));
+      expect(await customerById(t, customer.id)).toEqual(customer);
+    });
+
+    it('stores the externalId without surrounding spaces, so " a1 " and "a1" are one id on every database', async () => {
+      const externalId = `pad-${uniqueLetters()}`;
+      const customer = await createValidCustomer(t, { externalId: ` ${externalId}  `, givenName: 'Padded' });
+      expect(customer.externalId).toBe(externalId);
+      expect((await createCustomer(t, { externalId: `${externalId} `, givenName: 'Again' })).userErrors).toEqual([
+        expect.objectContaining({ code: 'TAKEN' }),
+      ]);
+      const byExternalId = await t.graphql<{ customerByExternalId: { id: string } | null }>(
+        'query($externalId: String!) { customerByExternalId(externalId: $externalId) { id } }',
+        { externalId: `${externalId} ` },
+      );
+      expect(dataOf(byExternalId).customerByExternalId).toEqual({ id: customer.id });
+      const upserted = await upsertCustomer(t, { externalId: `${externalId} `, familyName: 'Matched' });
+      expect(upserted).toMatchObject({ created: false, customer: { id: customer.id, familyName: 'Matched' } });
+      expect(await countRows(t, 'external_id LIKE ?', [`${externalId}%`])).toBe(1);
+    });
+
     it('lets exactly one of two concurrent creates with the same externalId win, the other gets TAKEN', async () => {
       const externalId = `race-${uniqueLetters()}`;
       const payloads = await Promise.all([

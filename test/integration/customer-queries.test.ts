@@ -156,6 +156,20 @@ describeDb('customer queries', () => {
       expect(await matching({ name: `øRJAN ñ` })).toContain(customer.id);
     });
 
+    it('matches a name with İ by prefix, whichever case the filter uses', async () => {
+      const family = `İz${uniqueLetters()}`;
+      const customer = await createValidCustomer(t, { familyName: family });
+      expect(await matching({ name: family })).toEqual([customer.id]);
+      expect(await matching({ name: family.toLowerCase() })).toEqual([customer.id]);
+      expect(await matching({ name: `iZ${family.slice(2)}` })).toEqual([customer.id]);
+    });
+
+    it('filters by externalId ignoring surrounding spaces, as they are never stored', async () => {
+      const externalId = `trim-${uniqueLetters()}`;
+      const customer = await createValidCustomer(t, { externalId, givenName: 'Trim' });
+      expect(await matching({ externalId: ` ${externalId} ` })).toEqual([customer.id]);
+    });
+
     it('filters by language code after canonicalising it', async () => {
       const family = uniqueLetters();
       const swiss = await createValidCustomer(t, { familyName: family, languageCode: 'de-CH' });

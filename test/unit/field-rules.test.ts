@@ -1,6 +1,7 @@
 import {
   applyMergePatch,
   canonicalLanguageTag,
+  caseKey,
   checkEmailAddress,
   checkExternalId,
   checkLanguageCode,
@@ -113,6 +114,11 @@ describe('checkExternalId', () => {
     expect(checkExternalId('crm:42/Ä')).toEqual({ ok: true, value: 'crm:42/Ä' });
   });
 
+  it('removes surrounding spaces, which MySQL would ignore in comparisons', () => {
+    expect(checkExternalId('  a1 ')).toEqual({ ok: true, value: 'a1' });
+    expect(checkExternalId(` ${'x'.repeat(128)} `)).toMatchObject({ ok: true });
+  });
+
   it.each([
     ['empty', ''],
     ['129 characters', 'x'.repeat(129)],
@@ -177,5 +183,17 @@ describe('applyMergePatch (RFC 7396)', () => {
     const target = { a: { b: 1 }, c: 2 };
     applyMergePatch(target, { a: { b: null }, c: null });
     expect(target).toEqual({ a: { b: 1 }, c: 2 });
+  });
+});
+
+describe('caseKey', () => {
+  it('lower-cases text of any script', () => {
+    expect(caseKey('Zoë ØRSTED Ñandú Анна')).toBe('zoë ørsted ñandú анна');
+  });
+
+  it('never makes a key longer than its value (İ lower-cases to one character)', () => {
+    expect(caseKey('İSTANBUL')).toBe('istanbul');
+    const value = 'İ'.repeat(100);
+    expect([...caseKey(value)]).toHaveLength(100);
   });
 });
