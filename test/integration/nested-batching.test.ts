@@ -1,0 +1,218 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { seedCustomers, uniqueLetters } from '../helpers/customer-api';
+import { gql } from '../helpers/nested-api';
+import { describeDb, startTestServer, TestServer } from '../helpers/test-server';
+
+const FLAG_NAMES = (JSON.parse(readFileSync(join(__dirname, '../../config/flags.json'), 'utf8')) as Array<{ name: string }>).map(
+  (flag) => flag.name,
+);
+
+/** What was seeded for one customer, in the order the API must return it. */
+interface Seeded {
+  id: string;
+  channels: string[];
+  flags: string[];
+  /** Newest first. */
+  activityTypes: string[];
+}
+
+interface NestedCustomer {
+  id: string;
+  channels: Array<{ value: string }>;
+  flags: { totalCount: number; nodes: Array<{ name: string }> };
+  activities: { totalCount: number; nodes: Array<{ type: string }> };
+}
+
+const NESTED_LIST = /* GraphQL */ `
+  query ($first: Int!, $name: String!) {
+    customers(first: $first, filter: { name: $name }) {
+      nodes {
+        id
+        channels {
+          value
+        }
+        flags(first: 5) {
+          totalCount
+          nodes {
+            name
+          }
+        }
+        activities(first: 3) {
+          totalCount
+          nodes {
+            type
+          }
+        }
+      }
+    }
+  }
+`;
+
+const pad = (n: number) => String(n).padStart(3, '0');
+
+/**
+ * Seeds `count` customers sharing a family name: through upsertCustomers (which
+ * writes customer.created), then each customer's two channels, five of the six
+ * registry flags (a different one left out per customer) and three external
+ * activities, older than customer.created, in one INSERT per table.
+ */
+async function seed(t: TestServer, count: number): Promise<{ familyName: string; customers: Seeded[] }> {
+  const familyName = uniqueLetters();
+  const created = await seedCustomers(
+    t,
+    Array.from({ length: count }, (_, i) => ({ externalId: `${familyName}-${pad(i)}`, givenName: 'Nested', familyName })),
+  );
+  const customers: Seeded[] = created.map((customer, i) => ({
+    id: customer.id,
+    channels: [`${familyName}-${pad(i)}@example.com`, `${familyName}-${pad(i)}-other`],
+    flags: FLAG_NAMES.filter((_, f) => f !== i % FLAG_NAMES.length).sort(),
+    activityTypes: ['customer.created', `seen.${pad(i)}.2`, `seen.${pad(i)}.1`],
+  }));
+
+  const channelRows = customers.flatMap((customer, i) => [
+    [`chn_${familyName}${pad(i)}e`.slice(0, 30), customer.id, 'default', 'EMAIL', customer.channels[0], `2024-01-01 00:00:0${i % 10}.000`],
+    [`chn_${familyName}${pad(i)}o`.slice(0, 30), customer.id, 'default', 'OTHER', customer.channels[1], `2024-01-02 00:00:00.000`],
+  ]);
+  await insertRows(t, 'customer_channels', ['id', 'customer_id', 'brand', 'type', 'value', 'created_at'], channelRows);
+
+  const flagRows = customers.flatMap((customer) => customer.flags.map((name) => [customer.id, name, 'default', '2024-01-01 00:00:00.000']));
+  await insertRows(t, 'customer_flags', ['customer_id', 'name', 'brand', 'added_at'], flagRows);
+
+  const activityRows = customers.flatMap((customer, i) =>
+    [0, 1, 2].map((k) => [
+      `act_${familyName}${pad(i)}${k}`.slice(0, 30),
+      customer.id,
+      'default',
+      `seen.${pad(i)}.${k}`,
+      'EXTERNAL',
+      '{}',
+      `2024-01-0${k + 1} 00:00:00.000`,
+      `2024-01-0${k + 1} 00:00:00.000`,
+    ]),
+  );
+  await insertRows(
+    t,
+    'customer_activities',
+    ['id', 'customer_id', 'brand', 'type', 'origin', 'data', 'occurred_at', 'recorded_at'],
+    activityRows,
+  );
+  return { familyName, customers };
+}
+
+async function insertRows(t: TestServer, table: string, columns: string[], rows: unknown[][]): Promise<void> {
+  const placeholders = rows.map(() => `(${columns.map(() => '?').join(', ')})`).join(', ');
+  await t.sql(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${placeholders}`, rows.flat());
+}
+
+function expectEachCustomerHasItsOwnRows(nodes: NestedCustomer[], seeded: Seeded[]): void {
+  expect(nodes.map((node) => node.id)).toEqual(seeded.map((customer) => customer.id));
+  nodes.forEach((node, i) => {
+    const own = seeded[i]!;
+    expect(node.channels.map((channel) => channel.value)).toEqual(own.channels);
+    expect(node.flags).toEqual({ totalCount: 5, nodes: own.flags.map((name) => ({ name })) });
+    expect(node.activities).toEqual({ totalCount: 4, nodes: own.activityTypes.map((type) => ({ type })) });
+  });
+}
+
+describeDb('nested connections in a list of customers', () => {
+  let t: TestServer;
+
+  beforeAll(async () => {
+    t = await startTestServer();
+  });
+
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('issues the same few statements for 10 and for 100 customers, each with its own channels, flags and activities', async () => {
+    const counts: number[] = [];
+    for (const size of [10, 100]) {
+      const { familyName, customers } = await seed(t, size);
+      const { result, count, statements } = await t.countStatements(() =>
+        gql<{ customers: { nodes: NestedCustomer[] } }>(t, NESTED_LIST, { first: size, name: familyName }),
+      );
+      expectEachCustomerHasItsOwnRows(result.customers.nodes, customers);
+      // On failure, the statements show which field read per customer.
+      expect(count <= 7 ? [] : statements).toEqual([]);
+      counts.push(count);
+    }
+    expect(counts[1]).toBe(counts[0]);
+  });
+
+  it('answers one customer asked with two argument sets under aliases, each with its own result', async () => {
+    const { familyName, customers } = await seed(t, 3);
+    const { result, count } = await t.countStatements(() =>
+      gql<{
+        customers: {
+          nodes: Array<{
+            id: string;
+            a: { totalCount: number; nodes: Array<{ type: string }> };
+            b: { totalCount: number; nodes: Array<{ type: string; origin: string }> };
+          }>;
+        };
+      }>(
+        t,
+        `query($name: String!) {
+          customers(first: 10, filter: { name: $name }) {
+            nodes {
+              id
+              a: activities(first: 1) { totalCount nodes { type } }
+              b: activities(first: 2, filter: { origin: SYSTEM }) { totalCount nodes { type origin } }
+            }
+          }
+        }`,
+        { name: familyName },
+      ),
+    );
+    expect(result.customers.nodes).toEqual(
+      customers.map((customer) => ({
+        id: customer.id,
+        a: { totalCount: 4, nodes: [{ type: 'customer.created' }] },
+        b: { totalCount: 1, nodes: [{ type: 'customer.created', origin: 'SYSTEM' }] },
+      })),
+    );
+    // The customers page, then a page and a count per argument set.
+    expect(count).toBe(5);
+  });
+
+  it('keeps argument sets apart under aliases with paging and type filters', async () => {
+    const { familyName, customers } = await seed(t, 4);
+    const data = await gql<{
+      customers: {
+        nodes: Array<{
+          id: string;
+          older: { nodes: Array<{ type: string }> };
+          own: { totalCount: number; nodes: Array<{ type: string }> };
+          firstFlags: { nodes: Array<{ name: string }> };
+          allFlags: { nodes: Array<{ name: string }> };
+        }>;
+      };
+    }>(
+      t,
+      `query($name: String!, $types: [String!]) {
+        customers(first: 10, filter: { name: $name }) {
+          nodes {
+            id
+            older: activities(last: 2) { nodes { type } }
+            own: activities(first: 5, filter: { types: $types }) { totalCount nodes { type } }
+            firstFlags: flags(first: 1) { nodes { name } }
+            allFlags: flags { nodes { name } }
+          }
+        }
+      }`,
+      { name: familyName, types: ['seen.001.0', 'seen.001.2'] },
+    );
+    data.customers.nodes.forEach((node, i) => {
+      const own = customers[i]!;
+      expect(node.id).toBe(own.id);
+      expect(node.older.nodes).toEqual([{ type: `seen.${pad(i)}.1` }, { type: `seen.${pad(i)}.0` }]);
+      expect(node.own).toEqual(
+        i === 1 ? { totalCount: 2, nodes: [{ type: 'seen.001.2' }, { type: 'seen.001.0' }] } : { totalCount: 0, nodes: [] },
+      );
+      expect(node.firstFlags.nodes).toEqual([{ name: own.flags[0] }]);
+      expect(node.allFlags.nodes.map((flag) => flag.name)).toEqual(own.flags);
+    });
+  });
+});
