@@ -2,12 +2,15 @@ import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { Express } from 'express';
 import { DataSource } from 'typeorm';
-import { DEVELOPMENT_CALLER } from './auth/development-caller';
+import { createAuthenticator } from './auth/authenticator';
 import { Config } from './config/config';
 import { RequestContext } from './context/request-context';
 import { createErrorFormatter } from './errors/format-error';
 import { FlagRegistry } from './flags/flag-registry';
+import { bodyErrorHandler } from './http/body-errors';
 import { healthRoutes, Lifecycle } from './http/health.routes';
+import { queryLimitsPlugin } from './http/query-limits';
+import { requireRouterSecret } from './http/router-secret';
 import { createLoaders } from './loaders/create-loaders';
 import { Logger } from './logging/logger';
 import { Database } from './repositories/database';
@@ -39,7 +42,8 @@ export async function createCustomerApp(
     logger,
     formatError: createErrorFormatter(logger, development),
     includeStacktraceInErrorResponses: development,
-    introspection: config.nodeEnv !== 'production',
+    introspection: config.introspection,
+    plugins: [queryLimitsPlugin<RequestContext>({ maxCost: config.maxQueryCost, maxDepth: config.maxQueryDepth })],
     allowBatchedHttpRequests: false,
     csrfPrevention: true,
     // Signals are handled by the server module, which also drains HTTP and closes the pool.
@@ -50,15 +54,21 @@ export async function createCustomerApp(
   const app = express();
   app.disable('x-powered-by');
   app.use(healthRoutes(database, lifecycle));
+  if (config.routerSecret) app.use('/graphql', requireRouterSecret(config.routerSecret));
+  const authenticate = createAuthenticator(config.auth);
+  if (config.auth.mode === 'development') {
+    logger.warn('Authentication is off (no AUTH_JWT_SECRET or AUTH_JWKS_URL): every request acts as brand "default" with every scope.');
+  }
   app.use(
     '/graphql',
     express.json({ limit: config.bodyLimitBytes }),
     expressMiddleware(apollo, {
-      context: async (): Promise<RequestContext> => {
-        const caller = DEVELOPMENT_CALLER;
+      context: async ({ req }): Promise<RequestContext> => {
+        const caller = await authenticate(req.get('authorization'));
         return { caller, services, loaders: createLoaders(services, caller) };
       },
     }),
   );
+  app.use(bodyErrorHandler);
   return { app, apollo, database, services, lifecycle };
 }

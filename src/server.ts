@@ -9,6 +9,8 @@ import { SqlStatementLog } from './database/sql-statement-log';
 import { FlagRegistry } from './flags/flag-registry';
 import { Logger } from './logging/logger';
 
+const IDEMPOTENCY_CLEANUP_INTERVAL_MS = 60 * 60 * 1000;
+
 export interface RunningServer extends CustomerApp {
   url: string;
   port: number;
@@ -32,10 +34,19 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     await once(httpServer, 'listening');
     const port = (httpServer.address() as AddressInfo).port;
 
+    // Idempotency keys live 24 hours; expired ones are removed at start and then every hour.
+    const removeExpiredKeys = () =>
+      customerApp.services.customers
+        .deleteExpiredIdempotencyKeys()
+        .catch((error: unknown) => logger.warn({ err: error }, 'could not remove expired idempotency keys'));
+    void removeExpiredKeys();
+    const keyCleanup = setInterval(removeExpiredKeys, IDEMPOTENCY_CLEANUP_INTERVAL_MS).unref();
+
     let stopping: Promise<void> | undefined;
     const stop = (): Promise<void> => {
       stopping ??= (async () => {
         customerApp.lifecycle.shuttingDown = true;
+        clearInterval(keyCleanup);
         const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
         httpServer.closeIdleConnections();
         const grace = setTimeout(() => httpServer.closeAllConnections(), config.shutdownGraceMs);

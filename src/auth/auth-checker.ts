@@ -9,8 +9,8 @@ export function unauthenticated(message = 'Authentication required: send Authori
 }
 
 /** Throws FORBIDDEN unless the caller holds every scope in `scopes`. */
-export function assertScopes(caller: Caller | null, scopes: readonly string[]): void {
-  if (!caller) throw unauthenticated();
+export function assertScopes(caller: Caller, scopes: readonly string[]): void {
+  if (!caller.authenticated) throw unauthenticated();
   const missing = scopes.filter((scope) => !caller.scopes.has(scope));
   if (missing.length > 0) {
     throw new GraphQLError(`This operation needs the scope ${missing.join(', ')}, which the token does not grant.`, {

@@ -22,7 +22,31 @@ export interface Config {
   shutdownGraceMs: number;
   /** The JSON file of flag definitions (the flag registry). */
   flagsFile: string;
+  auth: AuthConfig;
+  /** When set, only requests carrying it in `x-router-secret` are served: only the router can reach the subgraph. */
+  routerSecret: string | null;
+  /** Largest estimated cost of one operation (see src/http/query-limits.ts). */
+  maxQueryCost: number;
+  /** Deepest selection nesting of one operation. */
+  maxQueryDepth: number;
+  introspection: boolean;
 }
+
+/**
+ * How callers are identified: verified JWTs (a shared HS256 secret, or keys
+ * from a JWKS URL), or, outside production only, no authentication at all
+ * (every request is brand `default` with every scope).
+ */
+export type AuthConfig =
+  | { mode: 'development' }
+  | {
+      mode: 'jwt';
+      secret: string | null;
+      jwksUrl: string | null;
+      issuer: string | null;
+      audience: string | null;
+      clockToleranceSeconds: number;
+    };
 
 export class ConfigError extends Error {
   constructor(setting: string, problem: string) {
@@ -33,6 +57,11 @@ export class ConfigError extends Error {
 
 const DEFAULT_SQLITE_PATH = './data/customers.sqlite';
 const DEFAULT_FLAGS_FILE = 'config/flags.json';
+/** Enough for `customers(first: 1000)` with a dozen fields, or 100 customers with their nested pages; see the README. */
+export const DEFAULT_MAX_QUERY_COST = 25_000;
+export const MAX_QUERY_DEPTH = 12;
+/** HS256 keys shorter than the hash output are guessable; RFC 7518 §3.2 asks for at least 256 bits. */
+const MIN_JWT_SECRET_LENGTH = 32;
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 /** Used only when CURSOR_SECRET is unset; cursors then stay valid across restarts of any replica. */
 const DEFAULT_CURSOR_SECRET = 'customer-subgraph-cursor-v1';
@@ -94,14 +123,74 @@ export function loadConfig(env: Env = process.env): Config {
   if (cursorSecret.length < 16) {
     throw new ConfigError('CURSOR_SECRET', 'must be at least 16 characters long');
   }
+  const nodeEnv = env.NODE_ENV?.trim() || 'development';
   return {
     port: parseInteger(env, 'PORT', 4001, 0, 65535),
-    nodeEnv: env.NODE_ENV ?? 'development',
+    nodeEnv,
     database: parseDatabaseUrl(env.DATABASE_URL),
     logLevel,
     cursorSecret,
     bodyLimitBytes: parseInteger(env, 'BODY_LIMIT_BYTES', 1024 * 1024, 1024, 100 * 1024 * 1024),
     shutdownGraceMs: parseInteger(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     flagsFile: env.CUSTOMER_FLAGS_FILE?.trim() || DEFAULT_FLAGS_FILE,
+    auth: parseAuth(env, nodeEnv),
+    routerSecret: parseRouterSecret(env.ROUTER_SECRET),
+    maxQueryCost: parseInteger(env, 'MAX_QUERY_COST', DEFAULT_MAX_QUERY_COST, 1, 10_000_000),
+    maxQueryDepth: MAX_QUERY_DEPTH,
+    introspection: nodeEnv !== 'production' || parseBoolean(env, 'ENABLE_INTROSPECTION', false),
   };
+}
+
+function parseBoolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  throw new ConfigError(name, `must be true or false, got "${env[name]}"`);
+}
+
+function parseAuth(env: Env, nodeEnv: string): AuthConfig {
+  const secret = env.AUTH_JWT_SECRET?.trim() || null;
+  const jwksUrl = env.AUTH_JWKS_URL?.trim() || null;
+  const issuer = env.AUTH_ISSUER?.trim() || null;
+  const audience = env.AUTH_AUDIENCE?.trim() || null;
+  if (!secret && !jwksUrl) {
+    if (issuer || audience) {
+      throw new ConfigError(issuer ? 'AUTH_ISSUER' : 'AUTH_AUDIENCE', 'is set, but neither AUTH_JWT_SECRET nor AUTH_JWKS_URL is');
+    }
+    if (nodeEnv === 'production') {
+      throw new ConfigError(
+        'AUTH_JWT_SECRET',
+        'or AUTH_JWKS_URL must be set when NODE_ENV=production: without them every request would act with every scope',
+      );
+    }
+    return { mode: 'development' };
+  }
+  if (secret && jwksUrl) throw new ConfigError('AUTH_JWT_SECRET', 'and AUTH_JWKS_URL are both set; set one of them');
+  if (secret && secret.length < MIN_JWT_SECRET_LENGTH) {
+    throw new ConfigError('AUTH_JWT_SECRET', `must be at least ${MIN_JWT_SECRET_LENGTH} characters long`);
+  }
+  if (jwksUrl) {
+    let url: URL;
+    try {
+      url = new URL(jwksUrl);
+    } catch {
+      throw new ConfigError('AUTH_JWKS_URL', `is not a valid URL: "${jwksUrl}"`);
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConfigError('AUTH_JWKS_URL', 'must be an http(s) URL');
+  }
+  return {
+    mode: 'jwt',
+    secret,
+    jwksUrl,
+    issuer,
+    audience,
+    clockToleranceSeconds: parseInteger(env, 'AUTH_CLOCK_TOLERANCE_SECONDS', 30, 0, 600),
+  };
+}
+
+function parseRouterSecret(raw: string | undefined): string | null {
+  const value = raw?.trim() || null;
+  if (value !== null && value.length < 16) throw new ConfigError('ROUTER_SECRET', 'must be at least 16 characters long');
+  return value;
 }

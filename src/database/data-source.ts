@@ -6,9 +6,10 @@ import { CustomerActivityEntity } from '../entities/customer-activity.entity';
 import { CustomerChannelEntity } from '../entities/customer-channel.entity';
 import { CustomerEntity } from '../entities/customer.entity';
 import { CustomerFlagEntity } from '../entities/customer-flag.entity';
+import { IdempotencyKeyEntity } from '../entities/idempotency-key.entity';
 import { migrations } from '../migrations';
 
-export const entities = [CustomerEntity, CustomerChannelEntity, CustomerFlagEntity, CustomerActivityEntity];
+export const entities = [CustomerEntity, CustomerChannelEntity, CustomerFlagEntity, CustomerActivityEntity, IdempotencyKeyEntity];
 
 export interface DataSourceOptions {
   /** Receives every SQL statement; used for statement counting and metrics. */

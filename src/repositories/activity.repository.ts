@@ -64,6 +64,16 @@ export class ActivityRepository {
     return countPerParent(this.filtered(brand, filter), 'a.customer_id', customerIds);
   }
 
+  /** Erasure: every activity of one customer. */
+  async deleteByCustomer(brand: string, customerId: string): Promise<void> {
+    await this.manager
+      .createQueryBuilder()
+      .delete()
+      .from(CustomerActivityEntity)
+      .where('brand = :brand AND customer_id = :customerId', { brand, customerId })
+      .execute();
+  }
+
   private filtered(brand: string, filter: ActivityQuery): SelectQueryBuilder<CustomerActivityEntity> {
     const query = this.manager.createQueryBuilder(CustomerActivityEntity, 'a').where('a.brand = :brand', { brand });
     if (filter.types) query.andWhere('a.type IN (:...types)', { types: filter.types.length > 0 ? filter.types : [''] });

@@ -40,6 +40,16 @@ export class ChannelRepository {
     return (result.affected ?? 0) > 0;
   }
 
+  /** Erasure: every channel of one customer. */
+  async deleteByCustomer(brand: string, customerId: string): Promise<void> {
+    await this.manager
+      .createQueryBuilder()
+      .delete()
+      .from(CustomerChannelEntity)
+      .where('brand = :brand AND customer_id = :customerId', { brand, customerId })
+      .execute();
+  }
+
   private select(brand: string): SelectQueryBuilder<CustomerChannelEntity> {
     return this.manager.createQueryBuilder(CustomerChannelEntity, 'ch').where('ch.brand = :brand', { brand });
   }

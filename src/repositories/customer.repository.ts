@@ -107,6 +107,17 @@ export class CustomerRepository {
     return (result.affected ?? 0) === 1;
   }
 
+  /** Erasure: removes the row for good. Returns whether a row was deleted. */
+  async delete(brand: string, id: string): Promise<boolean> {
+    const result = await this.manager
+      .createQueryBuilder()
+      .delete()
+      .from(CustomerEntity)
+      .where('brand = :brand AND id = :id', { brand, id })
+      .execute();
+    return (result.affected ?? 0) > 0;
+  }
+
   private select(brand: string): SelectQueryBuilder<CustomerEntity> {
     return this.manager.createQueryBuilder(CustomerEntity, ALIAS).where(`${ALIAS}.brand = :brand`, { brand });
   }

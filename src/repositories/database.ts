@@ -3,6 +3,7 @@ import { ActivityRepository } from './activity.repository';
 import { ChannelRepository } from './channel.repository';
 import { CustomerRepository } from './customer.repository';
 import { FlagRepository } from './flag.repository';
+import { IdempotencyRepository } from './idempotency.repository';
 import { TransactionRunner } from './transaction-runner';
 
 /** The repositories, all bound to one entity manager (the data source's, or a transaction's). */
@@ -11,6 +12,7 @@ export interface Repositories {
   channels: ChannelRepository;
   flags: FlagRepository;
   activities: ActivityRepository;
+  idempotencyKeys: IdempotencyRepository;
 }
 
 function repositoriesFor(manager: EntityManager): Repositories {
@@ -19,6 +21,7 @@ function repositoriesFor(manager: EntityManager): Repositories {
     channels: new ChannelRepository(manager),
     flags: new FlagRepository(manager),
     activities: new ActivityRepository(manager),
+    idempotencyKeys: new IdempotencyRepository(manager),
   };
 }
 

@@ -66,6 +66,16 @@ export class FlagRepository {
     return countPerParent(this.select(brand), 'f.customer_id', customerIds);
   }
 
+  /** Erasure: every flag of one customer. */
+  async deleteByCustomer(brand: string, customerId: string): Promise<void> {
+    await this.manager
+      .createQueryBuilder()
+      .delete()
+      .from(CustomerFlagEntity)
+      .where('brand = :brand AND customer_id = :customerId', { brand, customerId })
+      .execute();
+  }
+
   private select(brand: string): SelectQueryBuilder<CustomerFlagEntity> {
     return this.manager.createQueryBuilder(CustomerFlagEntity, 'f').where('f.brand = :brand', { brand });
   }

@@ -13,9 +13,14 @@ export class CustomerMutationResolver {
   @Mutation(() => CustomerPayload, { description: "Creates a customer in the caller's brand." })
   createCustomer(
     @Arg('input', () => CreateCustomerInput, { description: 'The new customer.' }) input: CreateCustomerInput,
+    @Arg('idempotencyKey', () => String, {
+      nullable: true,
+      description: 'A key of 1–255 characters: a retry with the same key and input within 24 hours returns the customer it created.',
+    })
+    idempotencyKey: string | null,
     @Ctx() { services, caller }: RequestContext,
   ): Promise<CustomerResult> {
-    return services.customers.create(caller.brand, input);
+    return services.customers.create(caller.brand, input, idempotencyKey ?? null);
   }
 
   @RequiresScope(Scope.WRITE)
@@ -57,5 +62,17 @@ export class CustomerMutationResolver {
     @Ctx() { services, caller }: RequestContext,
   ): Promise<{ deletedCustomerId: string | null; userErrors: UserError[] }> {
     return services.customers.softDelete(caller.brand, id);
+  }
+
+  @RequiresScope(Scope.PURGE)
+  @Mutation(() => DeleteCustomerPayload, {
+    description:
+      'Erases a customer for good (GDPR), also when soft-deleted: the customer and its channels, flags, activities and idempotency keys. It no longer resolves as an entity.',
+  })
+  purgeCustomer(
+    @Arg('id', () => ID, { description: 'The customer to erase.' }) id: string,
+    @Ctx() { services, caller }: RequestContext,
+  ): Promise<{ deletedCustomerId: string | null; userErrors: UserError[] }> {
+    return services.customers.purge(caller.brand, id);
   }
 }

@@ -1,3 +1,5 @@
+import { assertScopes } from '../auth/auth-checker';
+import { Scope } from '../auth/scopes';
 import { RequestContext } from '../context/request-context';
 import { CustomerEntity } from '../entities/customer.entity';
 
@@ -8,5 +10,6 @@ import { CustomerEntity } from '../entities/customer.entity';
  * purged, unknown and other brands' customers resolve to null.
  */
 export function resolveCustomerReference(reference: { id: string }, context: RequestContext): Promise<CustomerEntity | null> {
+  assertScopes(context.caller, [Scope.READ]);
   return context.loaders.customerById.load(reference.id);
 }

@@ -1,8 +1,9 @@
+import { createHash } from 'node:crypto';
 import { CustomerEntity } from '../entities/customer.entity';
 import { CustomerErrorCode } from '../errors/customer-error-code';
 import { UserError, userError } from '../errors/user-error';
 import { ConnectionValue, buildConnection } from '../pagination/connection';
-import { CursorCodec } from '../pagination/cursor-codec';
+import { canonicalJson, CursorCodec } from '../pagination/cursor-codec';
 import { PageArgs, ROOT_PAGE_LIMITS, resolvePageRequest } from '../pagination/page-request';
 import { CustomerColumns } from '../repositories/customer.repository';
 import { Database, Repositories } from '../repositories/database';
@@ -12,9 +13,9 @@ import { CustomerFilter } from '../types/customer-filter.input';
 import { CreateCustomerInput, UpdateCustomerInput, UpsertCustomerInput } from '../types/customer-inputs';
 import { CustomerOrder } from '../types/customer-order.input';
 import { CustomerFieldChanges, checkNotBothNamesBlank, validateCustomerFields } from '../validation/customer-fields.validator';
-import { applyMergePatch, caseKey, checkMetadata } from '../validation/field-rules';
+import { applyMergePatch, caseKey, characterCount, checkMetadata, isUnstorableText } from '../validation/field-rules';
 import { systemActivity, SystemActivityType } from './activity-log';
-import { CustomerChannelService } from './customer-channel.service';
+import { ChannelRequest, CustomerChannelService } from './customer-channel.service';
 import { CustomerFlagService } from './customer-flag.service';
 import { newCustomerId } from './customer-ids';
 import { DEFAULT_CUSTOMER_ORDER, customerKeyset, toCustomerQuery } from './customer-listing';
@@ -88,7 +89,11 @@ export class CustomerService {
     );
   }
 
-  async create(brand: string, input: CreateCustomerInput): Promise<CustomerResult> {
+  /**
+   * Creates a customer. With an idempotency key, a retry within 24 hours returns
+   * the customer the key created; the key with a different input is refused.
+   */
+  async create(brand: string, input: CreateCustomerInput, idempotencyKey: string | null = null): Promise<CustomerResult> {
     const path = ['input'];
     const { changes, errors } = validateCustomerFields(input, path);
     // Blank is judged on what was given: a refused (invalid or too long) name is not a blank one.
@@ -101,20 +106,105 @@ export class CustomerService {
       const refused = this.flags.checkChangeable(name, [...path, 'flags', index]);
       if (refused) errors.push(refused);
     });
+    const keyError = idempotencyKey === null ? null : checkIdempotencyKey(idempotencyKey, ['idempotencyKey']);
+    if (keyError) errors.push(keyError);
     if (errors.length > 0) return { customer: null, userErrors: errors };
-    return this.writeOrTaken(path, () =>
-      this.database.transaction(async (repositories) => {
-        const taken = await this.externalIdTaken(repositories, brand, changes.externalId ?? null, null, path);
-        if (taken) return { customer: null, userErrors: [taken] };
-        const customer = this.newCustomer(brand, changes);
-        const now = customer.createdAt;
-        await repositories.customers.insert([customer]);
-        await repositories.channels.insert(this.channels.newChannels(customer, channels.channels, now));
-        await repositories.flags.insert([...new Set(flagNames)].map((name) => ({ customerId: customer.id, name, brand, addedAt: now })));
-        await repositories.activities.insert([systemActivity(customer, SystemActivityType.CREATED, {}, now)]);
-        return { customer, userErrors: [] };
-      }),
+    const requestHash = createHash('sha256').update(canonicalJson(input)).digest('hex');
+    try {
+      return await this.writeOrTaken(path, () =>
+        this.database.transaction(async (repositories) => {
+          const taken = await this.externalIdTaken(repositories, brand, changes.externalId ?? null, null, path);
+          if (taken) return { customer: null, userErrors: [taken] };
+          const customer = this.newCustomer(brand, changes);
+          if (idempotencyKey !== null) await this.claimIdempotencyKey(repositories, brand, idempotencyKey, requestHash, customer);
+          await this.insertNewCustomer(repositories, customer, channels.channels, flagNames);
+          return { customer, userErrors: [] };
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof IdempotencyKeyInUse)) throw error;
+      return this.replay(brand, idempotencyKey!, requestHash);
+    }
+  }
+
+  /**
+   * Claims an idempotency key for the customer about to be created, in its
+   * transaction. An expired claim is released first; a live one (a unique
+   * violation, also when a concurrent request holds it and commits first) rolls
+   * the transaction back with IdempotencyKeyInUse.
+   */
+  private async claimIdempotencyKey(
+    repositories: Repositories,
+    brand: string,
+    key: string,
+    requestHash: string,
+    customer: CustomerEntity,
+  ): Promise<void> {
+    const now = customer.createdAt;
+    await repositories.idempotencyKeys.deleteIfExpired(brand, key, now);
+    try {
+      await repositories.idempotencyKeys.insert({
+        brand,
+        key,
+        requestHash,
+        customerId: customer.id,
+        createdAt: now,
+        expiresAt: new Date(now.getTime() + IDEMPOTENCY_KEY_TTL_MS),
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new IdempotencyKeyInUse();
+      throw error;
+    }
+  }
+
+  /** The answer to a retry: the customer the key created, or IDEMPOTENCY_KEY_REUSED for a different input. */
+  private async replay(brand: string, key: string, requestHash: string): Promise<CustomerResult> {
+    const record = await this.database.read.idempotencyKeys.find(brand, key);
+    const customer = record ? await this.database.read.customers.findById(brand, record.customerId, true) : null;
+    if (!record || !customer) {
+      // The claim expired or its customer was erased between our attempt and this read: a rare race, safe to report as reuse.
+      return { customer: null, userErrors: [idempotencyKeyReused()] };
+    }
+    if (record.requestHash !== requestHash) return { customer: null, userErrors: [idempotencyKeyReused()] };
+    return { customer, userErrors: [] };
+  }
+
+  /** Removes idempotency keys older than 24 hours; run periodically. */
+  deleteExpiredIdempotencyKeys(): Promise<number> {
+    return this.database.transaction((repositories) => repositories.idempotencyKeys.deleteExpired(this.now()));
+  }
+
+  /**
+   * Erases a customer for good (GDPR): the customer and every row about it —
+   * channels, flags, activities, idempotency keys — in one transaction. Works on
+   * soft-deleted customers too.
+   */
+  async purge(brand: string, id: string): Promise<{ deletedCustomerId: string | null; userErrors: UserError[] }> {
+    return this.database.transaction(async (repositories) => {
+      const customer = await repositories.customers.findById(brand, id, true);
+      if (!customer) return { deletedCustomerId: null, userErrors: [notFound(['id'])] };
+      await repositories.activities.deleteByCustomer(brand, id);
+      await repositories.flags.deleteByCustomer(brand, id);
+      await repositories.channels.deleteByCustomer(brand, id);
+      await repositories.idempotencyKeys.deleteByCustomer(brand, id);
+      await repositories.customers.delete(brand, id);
+      return { deletedCustomerId: id, userErrors: [] };
+    });
+  }
+
+  private async insertNewCustomer(
+    repositories: Repositories,
+    customer: CustomerEntity,
+    channels: ChannelRequest[],
+    flagNames: readonly string[],
+  ): Promise<void> {
+    const now = customer.createdAt;
+    await repositories.customers.insert([customer]);
+    await repositories.channels.insert(this.channels.newChannels(customer, channels, now));
+    await repositories.flags.insert(
+      [...new Set(flagNames)].map((name) => ({ customerId: customer.id, name, brand: customer.brand, addedAt: now })),
     );
+    await repositories.activities.insert([systemActivity(customer, SystemActivityType.CREATED, {}, now)]);
   }
 
   async update(brand: string, input: UpdateCustomerInput): Promise<CustomerResult> {
@@ -303,6 +393,32 @@ export class CustomerService {
 }
 
 const RACE_LOST = Symbol('race lost');
+
+export const IDEMPOTENCY_KEY_TTL_MS = 24 * 60 * 60 * 1000;
+export const IDEMPOTENCY_KEY_MAX_LENGTH = 255;
+
+/** Thrown inside a create's transaction to roll it back when its idempotency key is already claimed. */
+class IdempotencyKeyInUse extends Error {}
+
+function checkIdempotencyKey(key: string, field: Path): UserError | null {
+  const length = characterCount(key);
+  if (length < 1 || length > IDEMPOTENCY_KEY_MAX_LENGTH || isUnstorableText(key)) {
+    return userError(
+      field,
+      CustomerErrorCode.INVALID,
+      `An idempotency key must be 1 to ${IDEMPOTENCY_KEY_MAX_LENGTH} characters, without control characters.`,
+    );
+  }
+  return null;
+}
+
+function idempotencyKeyReused(): UserError {
+  return userError(
+    ['idempotencyKey'],
+    CustomerErrorCode.IDEMPOTENCY_KEY_REUSED,
+    'This idempotency key was used with a different input in the last 24 hours.',
+  );
+}
 
 class ConcurrentWriteError extends Error {}
 
