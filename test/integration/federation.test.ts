@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, visit } from 'graphql';
+import { DEVELOPMENT_CALLER } from '../../src/auth/development-caller';
 import { Caller, RequestContext } from '../../src/context/request-context';
 import { createLoaders } from '../../src/loaders/create-loaders';
 import { resolveCustomerReference } from '../../src/resolvers/customer.reference';
@@ -163,11 +164,13 @@ describeDb('Federation', () => {
     it("resolves another brand's customers to null", async () => {
       const [id] = await createCustomers(t, 1, 'brand');
       const { services } = t.server;
-      const contextFor = (caller: Caller): RequestContext => ({ caller, services, loaders: createLoaders(services, caller) });
-      const scopes = new Set(['customer:read']);
+      const contextFor = (brand: string): RequestContext => {
+        const caller: Caller = { ...DEVELOPMENT_CALLER, brand };
+        return { caller, services, loaders: createLoaders(services, caller) };
+      };
 
-      const own = await resolveCustomerReference({ id }, contextFor({ brand: 'default', scopes }));
-      const other = await resolveCustomerReference({ id }, contextFor({ brand: 'other-brand', scopes }));
+      const own = await resolveCustomerReference({ id }, contextFor(DEVELOPMENT_CALLER.brand));
+      const other = await resolveCustomerReference({ id }, contextFor('other-brand'));
       expect(own?.id).toBe(id);
       expect(other).toBeNull();
     });
