@@ -12,6 +12,11 @@ import { healthRoutes, Lifecycle } from './http/health.routes';
 import { queryLimitsPlugin } from './http/query-limits';
 import { requireRouterSecret } from './http/router-secret';
 import { createLoaders } from './loaders/create-loaders';
+import { ServiceMetrics } from './observability/metrics';
+import { operationMetricsPlugin, traceRequests } from './observability/request-logging';
+import { currentTrace } from './observability/request-trace';
+import { poolUsage } from './database/pool-usage';
+import { SqlStatementLog } from './database/sql-statement-log';
 import { Logger } from './logging/logger';
 import { Database } from './repositories/database';
 import { buildCustomerSchema } from './schema/build-schema';
@@ -19,20 +24,30 @@ import { createServices, Services } from './services/services';
 
 export interface CustomerApp {
   app: Express;
+  metrics: ServiceMetrics;
   apollo: ApolloServer<RequestContext>;
   database: Database;
   services: Services;
   lifecycle: Lifecycle;
 }
 
-/** Builds the HTTP application (GraphQL plus health routes) on an initialised, migrated data source. */
-export async function createCustomerApp(
-  config: Config,
-  dataSource: DataSource,
-  logger: Logger,
-  registry: FlagRegistry,
-): Promise<CustomerApp> {
+export interface CustomerAppDeps {
+  config: Config;
+  /** Initialised and migrated. */
+  dataSource: DataSource;
+  statementLog: SqlStatementLog;
+  logger: Logger;
+  registry: FlagRegistry;
+}
+
+/** Builds the HTTP application (GraphQL, health, readiness and metrics routes). */
+export async function createCustomerApp({ config, dataSource, statementLog, logger, registry }: CustomerAppDeps): Promise<CustomerApp> {
   const database = new Database(dataSource);
+  const metrics = new ServiceMetrics(() => poolUsage(dataSource));
+  statementLog.subscribe(() => {
+    const trace = currentTrace();
+    if (trace) trace.statements += 1;
+  });
   const services = createServices(database, config.cursorSecret, registry);
   const lifecycle: Lifecycle = { shuttingDown: false };
   const development = config.nodeEnv === 'development';
@@ -43,7 +58,10 @@ export async function createCustomerApp(
     formatError: createErrorFormatter(logger, development),
     includeStacktraceInErrorResponses: development,
     introspection: config.introspection,
-    plugins: [queryLimitsPlugin<RequestContext>({ maxCost: config.maxQueryCost, maxDepth: config.maxQueryDepth })],
+    plugins: [
+      queryLimitsPlugin<RequestContext>({ maxCost: config.maxQueryCost, maxDepth: config.maxQueryDepth }),
+      operationMetricsPlugin<RequestContext>(metrics),
+    ],
     allowBatchedHttpRequests: false,
     csrfPrevention: true,
     // Signals are handled by the server module, which also drains HTTP and closes the pool.
@@ -54,6 +72,10 @@ export async function createCustomerApp(
   const app = express();
   app.disable('x-powered-by');
   app.use(healthRoutes(database, lifecycle));
+  app.get('/metrics', async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+  app.use(traceRequests(logger, metrics));
   if (config.routerSecret) app.use('/graphql', requireRouterSecret(config.routerSecret));
   const authenticate = createAuthenticator(config.auth);
   if (config.auth.mode === 'development') {
@@ -70,5 +92,5 @@ export async function createCustomerApp(
     }),
   );
   app.use(bodyErrorHandler);
-  return { app, apollo, database, services, lifecycle };
+  return { app, metrics, apollo, database, services, lifecycle };
 }

@@ -4,7 +4,8 @@ import { AddressInfo } from 'node:net';
 import { DataSource } from 'typeorm';
 import { createCustomerApp, CustomerApp } from './app';
 import { Config } from './config/config';
-import { createDataSource } from './database/data-source';
+import { createDataSource, DataSourceOptions } from './database/data-source';
+import { detectMysqlFlavour, statementTimeoutSql } from './database/mysql-session';
 import { SqlStatementLog } from './database/sql-statement-log';
 import { FlagRegistry } from './flags/flag-registry';
 import { Logger } from './logging/logger';
@@ -25,12 +26,17 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   // Read before touching the database, so a bad registry stops the start at once.
   const registry = FlagRegistry.fromFile(config.flagsFile);
   const statementLog = new SqlStatementLog(logger);
-  const dataSource = createDataSource(config.database, { logger: statementLog });
+  const dataSource = createDataSource(config.database, { logger: statementLog, ...(await mysqlSessionOptions(config, logger)) });
   await dataSource.initialize();
   try {
     await dataSource.runMigrations({ transaction: 'each' });
-    const customerApp = await createCustomerApp(config, dataSource, logger, registry);
+    const customerApp = await createCustomerApp({ config, dataSource, statementLog, logger, registry });
     const httpServer: Server = customerApp.app.listen(config.port);
+    // Deliberate limits: a whole request within requestTimeout; headers within 20 s (slow-loris);
+    // idle keep-alive connections live longer than the router's own idle timeout, so the router closes them first.
+    httpServer.requestTimeout = config.requestTimeoutMs;
+    httpServer.headersTimeout = Math.min(20_000, config.requestTimeoutMs);
+    httpServer.keepAliveTimeout = config.keepAliveTimeoutMs;
     await once(httpServer, 'listening');
     const port = (httpServer.address() as AddressInfo).port;
 
@@ -63,4 +69,14 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     await dataSource.destroy();
     throw error;
   }
+}
+
+/** MySQL/MariaDB: every pooled connection gets the statement time limit, in the dialect of the server it talks to. */
+async function mysqlSessionOptions(config: Config, logger: Logger): Promise<Partial<DataSourceOptions>> {
+  if (config.database.dialect !== 'mysql') return {};
+  const flavour = await detectMysqlFlavour(config.database);
+  return {
+    mysqlSessionSql: statementTimeoutSql(flavour, config.statementTimeoutMs),
+    onSessionSetupError: (error) => logger.warn({ err: error }, 'could not set the statement time limit on a database connection'),
+  };
 }

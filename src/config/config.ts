@@ -30,6 +30,11 @@ export interface Config {
   /** Deepest selection nesting of one operation. */
   maxQueryDepth: number;
   introspection: boolean;
+  /** Longest a single SQL statement may run on MySQL/MariaDB before the server aborts it. */
+  statementTimeoutMs: number;
+  /** HTTP server: how long a whole request may take, and how long an idle keep-alive connection stays open. */
+  requestTimeoutMs: number;
+  keepAliveTimeoutMs: number;
 }
 
 /**
@@ -138,6 +143,9 @@ export function loadConfig(env: Env = process.env): Config {
     maxQueryCost: parseInteger(env, 'MAX_QUERY_COST', DEFAULT_MAX_QUERY_COST, 1, 10_000_000),
     maxQueryDepth: MAX_QUERY_DEPTH,
     introspection: nodeEnv !== 'production' || parseBoolean(env, 'ENABLE_INTROSPECTION', false),
+    statementTimeoutMs: parseInteger(env, 'DB_STATEMENT_TIMEOUT_MS', 10_000, 100, 600_000),
+    requestTimeoutMs: parseInteger(env, 'HTTP_REQUEST_TIMEOUT_MS', 30_000, 1_000, 600_000),
+    keepAliveTimeoutMs: parseInteger(env, 'HTTP_KEEP_ALIVE_TIMEOUT_MS', 65_000, 1_000, 600_000),
   };
 }
 

@@ -8,12 +8,17 @@ import { CustomerEntity } from '../entities/customer.entity';
 import { CustomerFlagEntity } from '../entities/customer-flag.entity';
 import { IdempotencyKeyEntity } from '../entities/idempotency-key.entity';
 import { migrations } from '../migrations';
+import { mysqlDriverWithSessionSetup } from './mysql-session';
 
 export const entities = [CustomerEntity, CustomerChannelEntity, CustomerFlagEntity, CustomerActivityEntity, IdempotencyKeyEntity];
 
 export interface DataSourceOptions {
   /** Receives every SQL statement; used for statement counting and metrics. */
   logger?: Logger;
+  /** MySQL/MariaDB: SQL run on every new pooled connection before anything else (the statement time limit). */
+  mysqlSessionSql?: string;
+  /** MySQL/MariaDB: what to do when that SQL fails on a connection. */
+  onSessionSetupError?: (error: Error) => void;
 }
 
 export function createDataSource(config: DatabaseConfig, options: DataSourceOptions = {}): DataSource {
@@ -50,7 +55,11 @@ export function createDataSource(config: DatabaseConfig, options: DataSourceOpti
     charset: 'utf8mb4_unicode_ci',
     timezone: 'Z',
     poolSize: 10,
+    // A dead or unreachable server fails a request within seconds instead of hanging it.
     connectTimeout: 3000,
-    extra: { connectionLimit: 10, enableKeepAlive: true },
+    extra: { connectionLimit: 10, enableKeepAlive: true, maxIdle: 10, idleTimeout: 60_000 },
+    ...(options.mysqlSessionSql
+      ? { driver: mysqlDriverWithSessionSetup(options.mysqlSessionSql, options.onSessionSetupError ?? (() => undefined)) }
+      : {}),
   });
 }

@@ -1,0 +1,87 @@
+import { randomUUID } from 'node:crypto';
+import { ApolloServerPlugin } from '@apollo/server';
+import { RequestHandler } from 'express';
+import { Logger } from '../logging/logger';
+import { ServiceMetrics } from './metrics';
+import { currentTrace, runWithTrace, RequestTrace } from './request-trace';
+
+export const REQUEST_ID_HEADER = 'x-request-id';
+/** Request ids from callers are echoed only when they look like ids (no log injection, bounded size). */
+const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * One structured log line per request: request id (the caller's `x-request-id`
+ * or a new one, returned in the response), operation name, duration, SQL
+ * statement count and outcome. Never variables or response data, so no
+ * e-mail addresses, phone numbers or names reach the log.
+ */
+export function traceRequests(logger: Logger, metrics: ServiceMetrics): RequestHandler {
+  return (req, res, next) => {
+    const given = req.get(REQUEST_ID_HEADER);
+    const trace: RequestTrace = {
+      requestId: given && REQUEST_ID_PATTERN.test(given) ? given : randomUUID(),
+      operationName: null,
+      statements: 0,
+      errorCodes: [],
+    };
+    res.setHeader(REQUEST_ID_HEADER, trace.requestId);
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const route = req.path === '/graphql' || req.baseUrl === '/graphql' ? '/graphql' : req.path;
+      metrics.httpDuration.observe({ method: req.method, route, status: String(res.statusCode) }, seconds);
+      if (route !== '/graphql') return;
+      logger.info(
+        {
+          requestId: trace.requestId,
+          operation: trace.operationName,
+          status: res.statusCode,
+          durationMs: Math.round(seconds * 1000 * 10) / 10,
+          statements: trace.statements,
+          outcome: trace.errorCodes.length === 0 && res.statusCode < 400 ? 'ok' : 'error',
+          ...(trace.errorCodes.length > 0 ? { errorCodes: [...new Set(trace.errorCodes)] } : {}),
+        },
+        'request',
+      );
+    });
+    runWithTrace(trace, next);
+  };
+}
+
+const OPERATION_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+
+/** Operation names are the client's to choose: odd ones share one label, so the metric's size stays bounded by sane names. */
+function operationLabel(operationName: string | null | undefined): string {
+  if (!operationName) return 'anonymous';
+  return OPERATION_NAME_PATTERN.test(operationName) ? operationName : 'other';
+}
+
+/** Records each operation's name, duration, outcome, error codes and SQL statement count. */
+export function operationMetricsPlugin<TContext extends object>(metrics: ServiceMetrics): ApolloServerPlugin<TContext> {
+  return {
+    async requestDidStart() {
+      const started = process.hrtime.bigint();
+      return {
+        async didResolveOperation({ operationName }) {
+          const trace = currentTrace();
+          if (trace) trace.operationName = operationName ?? null;
+        },
+        async willSendResponse({ response, operationName }) {
+          const trace = currentTrace();
+          const errors = response.body.kind === 'single' ? (response.body.singleResult.errors ?? []) : [];
+          const codes = errors.map((error) => String(error.extensions?.code ?? 'UNKNOWN'));
+          for (const code of codes) metrics.errors.inc({ code });
+          const operation = operationLabel(operationName);
+          metrics.operationDuration.observe(
+            { operation, outcome: codes.length === 0 ? 'ok' : 'error' },
+            Number(process.hrtime.bigint() - started) / 1e9,
+          );
+          if (trace) {
+            trace.errorCodes.push(...codes);
+            metrics.statementsPerOperation.observe({ operation }, trace.statements);
+          }
+        },
+      };
+    },
+  };
+}
