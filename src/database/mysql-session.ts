@@ -12,7 +12,9 @@ export async function detectMysqlFlavour(options: {
   password: string;
   database: string;
 }): Promise<MysqlFlavour> {
-  const connection = await createConnection({ ...options, connectTimeout: 3000 });
+  // Only the connection's own fields: callers pass whole database settings, and mysql2 warns on every unknown option.
+  const { host, port, user, password, database } = options;
+  const connection = await createConnection({ host, port, user, password, database, connectTimeout: 3000 });
   try {
     const [rows] = await connection.query<mysql2.RowDataPacket[]>('SELECT VERSION() AS version');
     return String(rows[0]?.version ?? '').includes('MariaDB') ? 'mariadb' : 'mysql';

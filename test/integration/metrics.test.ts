@@ -1,0 +1,172 @@
+import { createValidCustomer, dataOf, onlyErrorOf, uniqueLetters } from '../helpers/customer-api';
+import { describeDb, startTestServer, TestServer } from '../helpers/test-server';
+
+/** One line of the Prometheus text format: a metric name, its labels and its value. */
+interface Sample {
+  name: string;
+  labels: Record<string, string>;
+  value: number;
+}
+
+const SAMPLE_LINE = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?\s+(\S+)(?:\s+\d+)?$/;
+const LABEL = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g;
+
+function parseSamples(text: string): Sample[] {
+  const samples: Sample[] = [];
+  for (const line of text.split('\n')) {
+    if (line === '' || line.startsWith('#')) continue;
+    const match = SAMPLE_LINE.exec(line);
+    if (!match) throw new Error(`not a Prometheus sample line: ${line}`);
+    const labels: Record<string, string> = {};
+    for (const [, key, value] of (match[2] ?? '').matchAll(LABEL)) labels[key!] = value!;
+    samples.push({ name: match[1]!, labels, value: Number(match[3]) });
+  }
+  return samples;
+}
+
+/** The value of the one sample named `name` whose labels include `labels`; 0 when there is none yet (counters start absent). */
+function valueOf(samples: Sample[], name: string, labels: Record<string, string> = {}): number {
+  const found = samples.filter(
+    (sample) => sample.name === name && Object.entries(labels).every(([key, value]) => sample.labels[key] === value),
+  );
+  if (found.length > 1) throw new Error(`${found.length} samples of ${name} match ${JSON.stringify(labels)}`);
+  return found[0]?.value ?? 0;
+}
+
+const LIST_CUSTOMERS = /* GraphQL */ `
+  query ListCustomers {
+    customers {
+      totalCount
+    }
+  }
+`;
+
+describeDb('GET /metrics', () => {
+  let t: TestServer;
+
+  beforeAll(async () => {
+    t = await startTestServer();
+  });
+
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  function metricsUrl(): string {
+    return new URL('/metrics', t.server.url).toString();
+  }
+
+  async function scrape(): Promise<Sample[]> {
+    const response = await fetch(metricsUrl());
+    expect(response.status).toBe(200);
+    return parseSamples(await response.text());
+  }
+
+  it('answers Prometheus text with every metric of the service and the default process metrics', async () => {
+    // One request first, so the labelled histograms and counters have samples.
+    dataOf(await t.graphql(LIST_CUSTOMERS));
+    const response = await fetch(metricsUrl());
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4; charset=utf-8$/i);
+    const text = await response.text();
+    for (const name of [
+      'http_request_duration_seconds',
+      'graphql_operation_duration_seconds',
+      'graphql_errors_total',
+      'graphql_operation_sql_statements',
+      'db_pool_connections',
+      'process_cpu_user_seconds_total',
+    ]) {
+      expect(text).toContain(`# TYPE ${name} `);
+    }
+    const samples = parseSamples(text);
+    expect(samples.filter((sample) => sample.name === 'process_cpu_user_seconds_total')).toHaveLength(1);
+    expect(valueOf(samples, 'process_cpu_user_seconds_total')).toBeGreaterThan(0);
+    expect(valueOf(samples, 'http_request_duration_seconds_count', { method: 'POST', route: '/graphql', status: '200' })).toBeGreaterThan(
+      0,
+    );
+  });
+
+  it('reports database connections by state, open ones as busy plus idle', async () => {
+    const samples = await scrape();
+    const busy = samples.filter((sample) => sample.name === 'db_pool_connections' && sample.labels.state === 'busy');
+    const idle = samples.filter((sample) => sample.name === 'db_pool_connections' && sample.labels.state === 'idle');
+    expect(busy).toHaveLength(1);
+    expect(idle).toHaveLength(1);
+    expect(busy[0]!.value).toBeGreaterThanOrEqual(0);
+    // The server has read from the database, so at least one connection is open, and none is lent out between requests.
+    expect(busy[0]!.value + idle[0]!.value).toBeGreaterThanOrEqual(1);
+    expect(busy[0]!.value).toBe(0);
+  });
+
+  it('records a named operation: duration by name and outcome, and the SQL statements it issued', async () => {
+    await createValidCustomer(t, { givenName: 'Metric', familyName: uniqueLetters() });
+    const before = await scrape();
+    const { result, count } = await t.countStatements(() => t.graphql<{ customers: { totalCount: number } }>(LIST_CUSTOMERS));
+    expect(dataOf(result).customers.totalCount).toBeGreaterThanOrEqual(1);
+    expect(count).toBeGreaterThanOrEqual(1);
+    const after = await scrape();
+
+    const ok = { operation: 'ListCustomers', outcome: 'ok' };
+    expect(valueOf(after, 'graphql_operation_duration_seconds_count', ok)).toBe(
+      valueOf(before, 'graphql_operation_duration_seconds_count', ok) + 1,
+    );
+    expect(valueOf(after, 'graphql_operation_duration_seconds_sum', ok)).toBeGreaterThan(
+      valueOf(before, 'graphql_operation_duration_seconds_sum', ok),
+    );
+    expect(valueOf(after, 'graphql_operation_duration_seconds_count', { operation: 'ListCustomers', outcome: 'error' })).toBe(0);
+
+    const operation = { operation: 'ListCustomers' };
+    expect(valueOf(after, 'graphql_operation_sql_statements_count', operation)).toBe(
+      valueOf(before, 'graphql_operation_sql_statements_count', operation) + 1,
+    );
+    expect(valueOf(after, 'graphql_operation_sql_statements_sum', operation)).toBe(
+      valueOf(before, 'graphql_operation_sql_statements_sum', operation) + count,
+    );
+    // The sample fell into the first bucket that holds `count`, and into none below it.
+    const bucketDelta = (le: string) =>
+      valueOf(after, 'graphql_operation_sql_statements_bucket', { ...operation, le }) -
+      valueOf(before, 'graphql_operation_sql_statements_bucket', { ...operation, le });
+    const bounds = after
+      .filter((sample) => sample.name === 'graphql_operation_sql_statements_bucket' && sample.labels.operation === 'ListCustomers')
+      .map((sample) => sample.labels.le!);
+    for (const le of bounds) expect(bucketDelta(le)).toBe(le === '+Inf' || count <= Number(le) ? 1 : 0);
+  });
+
+  it('counts anonymous operations under "anonymous"', async () => {
+    const before = await scrape();
+    dataOf(await t.graphql('{ customers(first: 1) { totalCount } }'));
+    const after = await scrape();
+    const ok = { operation: 'anonymous', outcome: 'ok' };
+    expect(valueOf(after, 'graphql_operation_duration_seconds_count', ok)).toBe(
+      valueOf(before, 'graphql_operation_duration_seconds_count', ok) + 1,
+    );
+  });
+
+  it('counts a top-level error by its code and records the operation as an error', async () => {
+    const before = await scrape();
+    const response = await t.graphql('query FirstZero { customers(first: 0) { totalCount } }');
+    expect(onlyErrorOf(response).code).toBe('BAD_USER_INPUT');
+    const after = await scrape();
+    expect(valueOf(after, 'graphql_errors_total', { code: 'BAD_USER_INPUT' })).toBe(
+      valueOf(before, 'graphql_errors_total', { code: 'BAD_USER_INPUT' }) + 1,
+    );
+    expect(valueOf(after, 'graphql_operation_duration_seconds_count', { operation: 'FirstZero', outcome: 'error' })).toBe(
+      valueOf(before, 'graphql_operation_duration_seconds_count', { operation: 'FirstZero', outcome: 'error' }) + 1,
+    );
+    expect(valueOf(after, 'graphql_operation_duration_seconds_count', { operation: 'FirstZero', outcome: 'ok' })).toBe(0);
+  });
+
+  it('does not count userErrors of a mutation as GraphQL errors', async () => {
+    const before = await scrape();
+    const response = await t.graphql<{ createCustomer: { userErrors: Array<{ code: string }> } }>(
+      'mutation BadEmail { createCustomer(input: { givenName: "Bad", emailAddress: "not an address" }) { userErrors { code } } }',
+    );
+    expect(dataOf(response).createCustomer.userErrors.map((error) => error.code)).toEqual(['INVALID']);
+    const after = await scrape();
+    const total = (samples: Sample[]) =>
+      samples.filter((sample) => sample.name === 'graphql_errors_total').reduce((sum, sample) => sum + sample.value, 0);
+    expect(total(after)).toBe(total(before));
+    expect(valueOf(after, 'graphql_operation_duration_seconds_count', { operation: 'BadEmail', outcome: 'ok' })).toBe(1);
+  });
+});
