@@ -44,10 +44,14 @@ describeDb('Supergraph: customers and orders behind a gateway', () => {
   let gatewayUrl: string;
   let authorization: string;
 
-  async function viaGateway<T>(query: string, variables: Record<string, unknown> = {}): Promise<GraphQLResponse<T>> {
+  async function viaGateway<T>(
+    query: string,
+    variables: Record<string, unknown> = {},
+    headers: Record<string, string> = { authorization },
+  ): Promise<GraphQLResponse<T>> {
     const response = await fetch(gatewayUrl, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization },
+      headers: { 'content-type': 'application/json', ...headers },
       body: JSON.stringify({ query, variables }),
     });
     return (await response.json()) as GraphQLResponse<T>;
@@ -215,6 +219,22 @@ describeDb('Supergraph: customers and orders behind a gateway', () => {
       });
       expect(customersProxy.authorizations).toEqual([authorization]);
       expect(orders.authorizations).toEqual([authorization]);
+    });
+
+    it('depends on the forwarded header: without Authorization our subgraph refuses the customer fields', async () => {
+      const [id] = await createCustomers(1, 'Anonymous');
+      orders.orders = [{ id: 'ord_20', total: 500, customerId: id! }];
+
+      const response = await viaGateway<{ orders: { nodes: Array<{ id: string; customer: { name: string } }> } }>(
+        '{ orders(first: 1) { nodes { id customer { name } } } }',
+        {},
+        {},
+      );
+
+      expect(customersProxy.authorizations).toEqual([undefined]);
+      expect(orders.authorizations).toEqual([undefined]);
+      expect(response.errors?.map((error) => error.extensions?.code)).toContain('UNAUTHENTICATED');
+      expect(JSON.stringify(response.data ?? null)).not.toContain('Anonymous');
     });
 
     it('resolves the customers of 100 orders with one SQL statement in our subgraph', async () => {
