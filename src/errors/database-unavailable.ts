@@ -27,12 +27,13 @@ const UNAVAILABLE_MESSAGES = [
 export function isDatabaseUnavailable(error: unknown): boolean {
   for (let current: unknown = error, depth = 0; current && depth < 5; depth++) {
     if (typeof current !== 'object') return false;
-    const candidate = current as { code?: unknown; message?: unknown; driverError?: unknown; cause?: unknown };
+    const candidate = current as { code?: unknown; message?: unknown; driverError?: unknown; cause?: unknown; thrownValue?: unknown };
     if (typeof candidate.code === 'string' && UNAVAILABLE_CODES.has(candidate.code)) return true;
     if (typeof candidate.message === 'string' && UNAVAILABLE_MESSAGES.some((pattern) => pattern.test(candidate.message as string))) {
       return true;
     }
-    current = candidate.driverError ?? candidate.cause;
+    // graphql-js wraps a thrown value that is not an `instanceof Error` (e.g. a driver error from another realm) in NonErrorThrown.
+    current = candidate.driverError ?? candidate.cause ?? candidate.thrownValue;
   }
   return false;
 }
