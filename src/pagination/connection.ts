@@ -12,7 +12,7 @@ export interface EdgeValue<T> {
   node: T;
 }
 
-/** What a connection field resolves to. `totalCount` is a lazy getter: counted only when selected. */
+/** What a connection field resolves to. `totalCount` and the cursors are lazy getters: computed only when selected. */
 export interface ConnectionValue<T> {
   edges: EdgeValue<T>[];
   nodes: T[];
@@ -38,7 +38,7 @@ export function buildConnection<T>(
   cursorOf: (row: T) => string,
   count: () => Promise<number>,
 ): ConnectionValue<T> {
-  const edges = slice.rows.map((node) => ({ cursor: cursorOf(node), node }));
+  const edges = slice.rows.map((node) => lazyEdge(node, cursorOf));
   const forward = request.direction === 'forward';
   let counted: Promise<number> | undefined;
   return {
@@ -47,12 +47,32 @@ export function buildConnection<T>(
     pageInfo: {
       hasNextPage: forward ? slice.hasMore : request.before !== null,
       hasPreviousPage: forward ? request.after !== null : slice.hasMore,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges[edges.length - 1]?.cursor ?? null,
+      get startCursor() {
+        return edges[0]?.cursor ?? null;
+      },
+      get endCursor() {
+        return edges[edges.length - 1]?.cursor ?? null;
+      },
     },
     get totalCount() {
       counted ??= count();
       return counted;
+    },
+  };
+}
+
+/**
+ * An edge whose cursor is signed only when read: a list of customers with
+ * nested connections would otherwise sign a cursor for every row, also when
+ * the query selects `nodes` only.
+ */
+function lazyEdge<T>(node: T, cursorOf: (row: T) => string): EdgeValue<T> {
+  let cursor: string | undefined;
+  return {
+    node,
+    get cursor() {
+      cursor ??= cursorOf(node);
+      return cursor;
     },
   };
 }

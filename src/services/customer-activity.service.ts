@@ -78,12 +78,13 @@ export class CustomerActivityService {
     const slices = valid.length > 0 ? await this.database.read.activities.pages(brand, valid, query, request, boundsOf) : new Map();
     const result = new Map<string, ConnectionValue<CustomerActivityEntity> | Error>(errors);
     for (const [customerId, slice] of slices) {
+      let binding: string | undefined;
       result.set(
         customerId,
         buildConnection(
           slice,
           request,
-          (row: CustomerActivityEntity) => this.cursors.encode(bindingOf(customerId), cursorKeyOf(ACTIVITY_KEYSET, row)),
+          (row: CustomerActivityEntity) => this.cursors.encode((binding ??= bindingOf(customerId)), cursorKeyOf(ACTIVITY_KEYSET, row)),
           () => countOf(customerId),
         ),
       );

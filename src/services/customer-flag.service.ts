@@ -108,6 +108,7 @@ export class CustomerFlagService {
     const slices = valid.length > 0 ? await this.database.read.flags.pages(brand, valid, request, boundsOf) : new Map();
     const result = new Map<string, ConnectionValue<CustomerFlagView> | Error>(errors);
     for (const [customerId, slice] of slices) {
+      let binding: string | undefined;
       result.set(
         customerId,
         buildConnection(
@@ -115,7 +116,7 @@ export class CustomerFlagService {
           request,
           (flag) =>
             this.cursors.encode(
-              bindingOf(customerId),
+              (binding ??= bindingOf(customerId)),
               cursorKeyOf(FLAG_KEYSET, { name: flag.name, customerId, brand, addedAt: flag.addedAt }),
             ),
           () => countOf(customerId),

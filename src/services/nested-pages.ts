@@ -16,6 +16,8 @@ export function nestedBounds(
 ): { boundsOf: (customerId: string) => ParentBounds; errors: Map<string, Error> } {
   const bounds = new Map<string, ParentBounds>();
   const errors = new Map<string, Error>();
+  // Without cursors there is nothing to decode, and no binding to digest per customer.
+  if (request.after === null && request.before === null) return { boundsOf: () => ({ after: null, before: null }), errors };
   for (const customerId of customerIds) {
     try {
       const binding = bindingOf(customerId);
