@@ -2,11 +2,13 @@ import { CustomerEntity } from '../entities/customer.entity';
 import { badUserInput } from '../errors/graphql-errors';
 import { CustomerQuery } from '../repositories/customer.repository';
 import { Keyset, KeysetColumn } from '../repositories/keyset';
-import { canonicalLanguageTag, caseKey, normalizePhoneNumber } from '../validation/field-rules';
+import { canonicalLanguageTag, caseKey, characterCount, NAME_MAX_LENGTH, normalizePhoneNumber } from '../validation/field-rules';
 import { CustomerFilter } from '../types/customer-filter.input';
 import { CustomerOrder, CustomerSortField, SortDirection } from '../types/customer-order.input';
 
 export const MAX_FILTER_IDS = 1000;
+/** A name prefix can match at most a given name, a space and a family name. */
+export const MAX_NAME_FILTER_LENGTH = 2 * NAME_MAX_LENGTH + 1;
 
 export const DEFAULT_CUSTOMER_ORDER: CustomerOrder = { field: CustomerSortField.CREATED_AT, direction: SortDirection.ASC };
 
@@ -45,7 +47,8 @@ export function toCustomerQuery(filter: CustomerFilter | null | undefined): Cust
     if (filter.ids.length > MAX_FILTER_IDS) {
       throw badUserInput(`\`filter.ids\` may hold at most ${MAX_FILTER_IDS} ids.`, 'filter');
     }
-    query.ids = [...new Set(filter.ids)];
+    // Sorted: the same set of ids is the same filter, so a cursor fits it in any order.
+    query.ids = [...new Set(filter.ids)].sort();
   }
   if (filter.externalId != null) query.externalId = filter.externalId.trim();
   if (filter.emailAddress != null) query.emailKey = caseKey(filter.emailAddress.trim());
@@ -59,7 +62,13 @@ export function toCustomerQuery(filter: CustomerFilter | null | undefined): Cust
     if (languageCode === null) throw badUserInput('`filter.languageCode` is not a valid BCP-47 language tag.', 'filter');
     query.languageCode = languageCode;
   }
-  if (filter.name != null && filter.name.trim() !== '') query.namePrefix = caseKey(filter.name.trim());
+  if (filter.name != null && filter.name.trim() !== '') {
+    // Longer than any stored name can be; SQLite also refuses LIKE patterns above 50,000 bytes with an error.
+    if (characterCount(filter.name.trim()) > MAX_NAME_FILTER_LENGTH) {
+      throw badUserInput(`\`filter.name\` may be at most ${MAX_NAME_FILTER_LENGTH} characters long.`, 'filter');
+    }
+    query.namePrefix = caseKey(filter.name.trim());
+  }
   if (filter.channelValue != null) {
     const phoneNumber = normalizePhoneNumber(filter.channelValue);
     query.channelValues = phoneNumber && phoneNumber !== filter.channelValue ? [filter.channelValue, phoneNumber] : [filter.channelValue];
