@@ -1,5 +1,6 @@
 import { AbstractLogger, LogLevel, LogMessage, QueryRunner } from 'typeorm';
 import { Logger } from '../logging/logger';
+import { driverErrorCode } from '../repositories/transaction-runner';
 
 export type StatementListener = (sql: string) => void;
 
@@ -26,6 +27,15 @@ export class SqlStatementLog extends AbstractLogger {
     super.logQuery(query, parameters, queryRunner);
   }
 
+  /**
+   * A failed statement is logged as written, with its error's code only: driver
+   * errors quote the values bound to it (mysql2's `sql` has them inlined, and
+   * "Duplicate entry 'a@b.example' for key …"), and those may be personal data.
+   */
+  override logQueryError(error: string | Error, query: string): void {
+    this.serviceLog.debug({ sql: query, code: driverErrorCode(error) ?? null }, 'sql failed');
+  }
+
   protected override writeLog(level: LogLevel, logMessage: LogMessage | LogMessage[]): void {
     for (const message of Array.isArray(logMessage) ? logMessage : [logMessage]) {
       switch (message.type ?? level) {
@@ -34,7 +44,7 @@ export class SqlStatementLog extends AbstractLogger {
           break;
         case 'error':
         case 'query-error':
-          this.serviceLog.debug({ sql: message.message }, 'sql failed');
+          this.serviceLog.debug({ err: message.message }, 'database error');
           break;
         case 'warn':
         case 'query-slow':

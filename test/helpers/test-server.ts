@@ -1,5 +1,6 @@
 import { appendFileSync } from 'node:fs';
 import { basename } from 'node:path';
+import { Writable } from 'node:stream';
 import { loadConfig } from '../../src/config/config';
 import { createLogger } from '../../src/logging/logger';
 import { RunningServer, startServer } from '../../src/server';
@@ -36,8 +37,13 @@ export interface TestServer {
 
 let databaseSequence = 0;
 
+export interface TestServerOptions {
+  /** Where the server's log lines go (JSON, one per line); by default standard output. Set LOG_LEVEL in `env` too: it defaults to silent. */
+  logDestination?: Writable;
+}
+
 /** Starts the real server on a free port, on a fresh database of the project's dialect. */
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+export async function startTestServer(env: Record<string, string> = {}, options: TestServerOptions = {}): Promise<TestServer> {
   let databaseUrl = 'sqlite::memory:';
   let dropDatabase: (() => Promise<void>) | undefined;
   if (dialect === 'mysql') {
@@ -48,7 +54,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     appendFileSync(MYSQL_RUN_MARKER, `${basename(expect.getState().testPath ?? 'unknown')}\n`);
   }
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', PORT: '0', DATABASE_URL: databaseUrl, ...env });
-  const server = await startServer(config, createLogger(config.logLevel));
+  const server = await startServer(config, createLogger(config.logLevel, options.logDestination));
 
   return {
     server,
