@@ -13,6 +13,9 @@ import {
 } from '../helpers/nested-api';
 import { describeDb, startTestServer, TestServer } from '../helpers/test-server';
 
+// Jest reads testTimeout from the root config only, not per project: without this, a busy machine hits the 5 s default while MariaDB creates and migrates the test database.
+jest.setTimeout(60_000);
+
 const UNKNOWN_CUSTOMER = 'cus_00000000000000000000000000';
 
 const ACTIVITIES_PAGE = /* GraphQL */ `

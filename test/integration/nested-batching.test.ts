@@ -4,6 +4,9 @@ import { seedCustomers, uniqueLetters } from '../helpers/customer-api';
 import { gql } from '../helpers/nested-api';
 import { describeDb, startTestServer, TestServer } from '../helpers/test-server';
 
+// Jest reads testTimeout from the root config only, not per project: without this, a busy machine hits the 5 s default while MariaDB creates and migrates the test database.
+jest.setTimeout(60_000);
+
 const FLAG_NAMES = (JSON.parse(readFileSync(join(__dirname, '../../config/flags.json'), 'utf8')) as Array<{ name: string }>).map(
   (flag) => flag.name,
 );
