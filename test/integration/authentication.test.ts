@@ -13,6 +13,9 @@ import {
   unsignedToken,
 } from '../helpers/tokens';
 
+// Some tests start their own server (and, on MySQL, a database) inside the test.
+jest.setTimeout(60_000);
+
 const ISSUER = 'https://auth.example.test/';
 const AUDIENCE = 'customer-subgraph';
 const ROUTER_SECRET = 'router-secret-0123456789abcdef';

@@ -4,6 +4,9 @@ import { argumentsAsVariables, collectUserErrors, stringInputPaths, userErrorSel
 import { describeDb, GraphQLResponse, startTestServer, TestServer } from '../helpers/test-server';
 import { bearer, hs256Token, TEST_JWT_SECRET } from '../helpers/tokens';
 
+// Some tests start their own server (and, on MySQL, a database) inside the test.
+jest.setTimeout(60_000);
+
 const BAD_STRINGS: Array<[string, string]> = [
   ['a NUL byte', 'ab\u0000cd'],
   ['a lone high surrogate', 'ab\ud800cd'],
