@@ -29,6 +29,8 @@ const integration = (dialect) => ({
 });
 
 module.exports = {
+  // Integration files start real servers and databases; jest reads this from the root config only.
+  testTimeout: 60_000,
   projects: [
     {
       displayName: 'unit',

@@ -26,10 +26,11 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   // Read before touching the database, so a bad registry stops the start at once.
   const registry = FlagRegistry.fromFile(config.flagsFile);
   const statementLog = new SqlStatementLog(logger);
+  if (config.database.dialect === 'mysql') await migrateWithoutStatementLimit(config, statementLog);
   const dataSource = createDataSource(config.database, { logger: statementLog, ...(await mysqlSessionOptions(config, logger)) });
   await dataSource.initialize();
   try {
-    await dataSource.runMigrations({ transaction: 'each' });
+    if (config.database.dialect === 'sqlite') await dataSource.runMigrations({ transaction: 'each' });
     const customerApp = await createCustomerApp({ config, dataSource, statementLog, logger, registry });
     const httpServer: Server = customerApp.app.listen(config.port);
     // Deliberate limits: a whole request within requestTimeout; headers within 20 s (slow-loris);
@@ -79,4 +80,20 @@ async function mysqlSessionOptions(config: Config, logger: Logger): Promise<Part
     mysqlSessionSql: statementTimeoutSql(flavour, config.statementTimeoutMs),
     onSessionSetupError: (error) => logger.warn({ err: error }, 'could not set the statement time limit on a database connection'),
   };
+}
+
+/**
+ * MySQL/MariaDB: migrations run on a connection of their own, without the
+ * statement time limit that request connections carry: building an index on a
+ * large table may rightly take longer than any request should. (SQLite runs them
+ * on its one connection: an in-memory database exists only there.)
+ */
+async function migrateWithoutStatementLimit(config: Config, statementLog: SqlStatementLog): Promise<void> {
+  const migrator = createDataSource(config.database, { logger: statementLog, poolSize: 1 });
+  await migrator.initialize();
+  try {
+    await migrator.runMigrations({ transaction: 'each' });
+  } finally {
+    await migrator.destroy();
+  }
 }

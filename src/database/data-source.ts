@@ -17,6 +17,8 @@ export interface DataSourceOptions {
   logger?: Logger;
   /** MySQL/MariaDB: SQL run on every new pooled connection before anything else (the statement time limit). */
   mysqlSessionSql?: string;
+  /** MySQL/MariaDB: connections in the pool (default 10). */
+  poolSize?: number;
   /** MySQL/MariaDB: what to do when that SQL fails on a connection. */
   onSessionSetupError?: (error: Error) => void;
 }
@@ -54,10 +56,10 @@ export function createDataSource(config: DatabaseConfig, options: DataSourceOpti
     database: config.database,
     charset: 'utf8mb4_unicode_ci',
     timezone: 'Z',
-    poolSize: 10,
+    poolSize: options.poolSize ?? 10,
     // A dead or unreachable server fails a request within seconds instead of hanging it.
     connectTimeout: 3000,
-    extra: { connectionLimit: 10, enableKeepAlive: true, maxIdle: 10, idleTimeout: 60_000 },
+    extra: { connectionLimit: options.poolSize ?? 10, enableKeepAlive: true, maxIdle: options.poolSize ?? 10, idleTimeout: 60_000 },
     ...(options.mysqlSessionSql
       ? { driver: mysqlDriverWithSessionSetup(options.mysqlSessionSql, options.onSessionSetupError ?? (() => undefined)) }
       : {}),
