@@ -335,6 +335,19 @@ describeDb('Query.customers pagination', () => {
       expect((await page({ filter: { name: ` ${token.toUpperCase()} ` }, first: 1, after: cursor })).edges).toHaveLength(1);
     });
 
+    it('accepts a cursor with the same ids filter listed in another order', async () => {
+      const token = uniqueLetters();
+      const ids = (
+        await seedCustomers(
+          t,
+          Array.from({ length: 4 }, (_, i) => ({ externalId: `${token}-${i}`, givenName: token })),
+        )
+      ).map((customer) => customer.id);
+      const first = await page({ filter: { ids }, first: 2 });
+      const rest = await page({ filter: { ids: [...ids].reverse() }, first: 2, after: first.pageInfo.endCursor });
+      expect([...first.nodes, ...rest.nodes].map((node) => node.id)).toEqual(ids);
+    });
+
     it('refuses a cursor reused with another orderBy, saying so', async () => {
       const token = uniqueLetters();
       await seedCustomers(
