@@ -247,7 +247,7 @@ function scenarios(ids: string[]): Scenario[] {
             }
           }`,
         }),
-      missing: (body) => body.includes('"nodes":[]'),
+      missing: (body) => body.includes('"customers":{"nodes":[]'),
     },
     {
       key: 'c',
