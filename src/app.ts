@@ -1,4 +1,5 @@
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { Express } from 'express';
 import { DataSource } from 'typeorm';
@@ -61,6 +62,8 @@ export async function createCustomerApp({ config, dataSource, statementLog, logg
     plugins: [
       queryLimitsPlugin<RequestContext>({ maxCost: config.maxQueryCost, maxDepth: config.maxQueryDepth }),
       operationMetricsPlugin<RequestContext>(metrics),
+      // Cache hints are not used by this subgraph, and computing them wraps every field resolution.
+      ApolloServerPluginCacheControlDisabled(),
     ],
     allowBatchedHttpRequests: false,
     csrfPrevention: true,

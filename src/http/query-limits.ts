@@ -23,6 +23,8 @@ const UNSIZED_LIST_ROWS = 10;
 /** Page size assumed for a connection asked without `first`/`last`: the contract's default. */
 const DEFAULT_PAGE_ROWS = 50;
 const MAX_PAGE_ROWS = 1000;
+/** Connections nested in a type (a customer's flags and activities) return at most 100 rows. */
+const MAX_NESTED_PAGE_ROWS = 100;
 
 export interface OperationMeasure {
   cost: number;
@@ -32,7 +34,7 @@ export interface OperationMeasure {
 /**
  * Estimates what an operation will cost before it runs: every field costs 1,
  * and what is selected under a list costs once per row it may return — `first`
- * or `last` of a connection (default 50, at most 1000), the number of
+ * or `last` of a connection (default 50, at most 1000 at the root and 100 nested), the number of
  * `representations` of `_entities`, or 10 for other lists. Aliases count once
  * each. Introspection fields (`__schema`, `__type`, `__typename`) are free.
  */
@@ -96,7 +98,7 @@ export function measureOperation(
     } catch {
       // Invalid arguments fail validation or execution with their own error; estimate with defaults.
     }
-    const pageRows = pageSize(args);
+    const pageRows = pageSize(args, parentType === root ? MAX_PAGE_ROWS : MAX_NESTED_PAGE_ROWS);
     const representations = Array.isArray(args.representations) ? args.representations.length : null;
     const isList = isListType(getNullableType(field.type));
     const rows = pageRows ?? representations ?? (isList && !sizedByParent ? UNSIZED_LIST_ROWS : 1);
@@ -111,11 +113,11 @@ export function measureOperation(
   return measure(operation.selectionSet, root, false, new Set());
 }
 
-function pageSize(args: Record<string, unknown>): number | null {
+function pageSize(args: Record<string, unknown>, maxRows: number): number | null {
   const hasPaging = 'first' in args || 'last' in args;
   const requested = typeof args.first === 'number' ? args.first : typeof args.last === 'number' ? args.last : null;
   if (requested === null) return hasPaging ? DEFAULT_PAGE_ROWS : null;
-  return Math.min(Math.max(requested, 1), MAX_PAGE_ROWS);
+  return Math.min(Math.max(requested, 1), maxRows);
 }
 
 /** The object types a field's selection may run against (one for an object type, the members of a union or interface). */

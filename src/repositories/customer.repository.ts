@@ -55,8 +55,9 @@ export class CustomerRepository {
    * ends, so changes to one customer's channels and flags queue up behind each
    * other. SQLite transactions are serialised already.
    */
-  async findByIdForUpdate(brand: string, id: string): Promise<CustomerEntity | null> {
-    const query = this.select(brand).andWhere(`${ALIAS}.id = :id AND ${ALIAS}.deletedAt IS NULL`, { id });
+  async findByIdForUpdate(brand: string, id: string, includeDeleted = false): Promise<CustomerEntity | null> {
+    const query = this.select(brand).andWhere(`${ALIAS}.id = :id`, { id });
+    if (!includeDeleted) query.andWhere(`${ALIAS}.deletedAt IS NULL`);
     if (this.manager.connection.options.type === 'mysql') query.setLock('pessimistic_write');
     return query.getOne();
   }

@@ -5,7 +5,6 @@ import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { GraphQLSchema, graphqlSync, parse } from 'graphql';
 import { buildSchema, createResolversMap } from 'type-graphql';
 import { scopeAuthChecker } from '../auth/auth-checker';
-import { customerReadGuard } from '../auth/customer-read.guard';
 import { CustomerActivityResolver } from '../resolvers/customer-activity.resolver';
 import { CustomerChannelResolver } from '../resolvers/customer-channel.resolver';
 import { CustomerFlagResolver } from '../resolvers/customer-flag.resolver';
@@ -36,7 +35,6 @@ export async function buildCustomerSchema(): Promise<GraphQLSchema> {
     ],
     skipCheck: true,
     authChecker: scopeAuthChecker,
-    globalMiddlewares: [customerReadGuard],
     validate: false,
   });
   const typeDefs = describeRootTypes(parse(`${FEDERATION_LINK}\n\n${printSchemaWithDirectives(schema)}`));

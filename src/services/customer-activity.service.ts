@@ -43,24 +43,27 @@ export class CustomerActivityService {
   async record(brand: string, input: RecordCustomerActivityInput): Promise<ActivityResult> {
     const errors = validateExternalActivity(input, ['input']);
     if (errors.length > 0) return { activity: null, userErrors: errors };
-    const customer = await this.database.read.customers.findById(brand, input.customerId, false);
-    if (!customer) return { activity: null, userErrors: [customerNotFound(['input', 'customerId'])] };
-    const now = this.now();
-    const activity: CustomerActivityEntity = {
-      id: newActivityId(now),
-      customerId: customer.id,
-      brand,
-      type: input.type.trim(),
-      origin: ActivityOrigin.EXTERNAL,
-      message: input.message ?? null,
-      initiatedBy: input.initiatedBy ?? null,
-      sourceUrl: input.sourceUrl ?? null,
-      data: input.data ?? {},
-      occurredAt: input.occurredAt ?? now,
-      recordedAt: now,
-    };
-    await this.database.transaction((repositories) => repositories.activities.insert([activity]));
-    return { activity, userErrors: [] };
+    return this.database.transaction(async (repositories) => {
+      // Read and locked in the writing transaction, so a concurrent purge cannot leave the activity behind.
+      const customer = await repositories.customers.findByIdForUpdate(brand, input.customerId);
+      if (!customer) return { activity: null, userErrors: [customerNotFound(['input', 'customerId'])] };
+      const now = this.now();
+      const activity: CustomerActivityEntity = {
+        id: newActivityId(now),
+        customerId: customer.id,
+        brand,
+        type: input.type.trim(),
+        origin: ActivityOrigin.EXTERNAL,
+        message: input.message ?? null,
+        initiatedBy: input.initiatedBy ?? null,
+        sourceUrl: input.sourceUrl ?? null,
+        data: input.data ?? {},
+        occurredAt: input.occurredAt ?? now,
+        recordedAt: now,
+      };
+      await repositories.activities.insert([activity]);
+      return { activity, userErrors: [] };
+    });
   }
 
   /** One page of activities per customer, newest first, read in one statement. */

@@ -181,7 +181,8 @@ export class CustomerService {
    */
   async purge(brand: string, id: string): Promise<{ deletedCustomerId: string | null; userErrors: UserError[] }> {
     return this.database.transaction(async (repositories) => {
-      const customer = await repositories.customers.findById(brand, id, true);
+      // The row lock makes writers about this customer (flags, channels, activities) finish first or wait and find it gone.
+      const customer = await repositories.customers.findByIdForUpdate(brand, id, true);
       if (!customer) return { deletedCustomerId: null, userErrors: [notFound(['id'])] };
       await repositories.activities.deleteByCustomer(brand, id);
       await repositories.flags.deleteByCustomer(brand, id);

@@ -1,4 +1,5 @@
-import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { Authorized, Field, ID, Int, ObjectType } from 'type-graphql';
+import { Scope } from '../auth/scopes';
 import { CustomerErrorCode } from '../errors/customer-error-code';
 import { Customer } from './customer.type';
 import { CustomerActivity } from './customer-activity.type';
@@ -16,8 +17,14 @@ export class CustomerUserError {
   code!: CustomerErrorCode;
 }
 
+/*
+ * Payload fields that carry customer data need `customer:read` as well as the
+ * mutation's own scope: a write-only token changes customers without reading them.
+ */
+
 @ObjectType({ description: 'The result of a mutation on one customer.' })
 export class CustomerPayload {
+  @Authorized(Scope.READ)
   @Field(() => Customer, { nullable: true, description: 'The customer after the mutation; null when it failed.' })
   customer!: Customer | null;
 
@@ -27,6 +34,7 @@ export class CustomerPayload {
 
 @ObjectType({ description: 'The result of upserting one customer.' })
 export class UpsertCustomerPayload {
+  @Authorized(Scope.READ)
   @Field(() => Customer, { nullable: true, description: 'The customer after the upsert; null when it failed.' })
   customer!: Customer | null;
 
@@ -51,6 +59,7 @@ export class UpsertCustomersResult {
   @Field(() => Int, { description: 'Position of the input in `inputs`, from 0.' })
   index!: number;
 
+  @Authorized(Scope.READ)
   @Field(() => Customer, { nullable: true, description: 'The customer after the upsert; null when this input failed.' })
   customer!: Customer | null;
 
@@ -74,12 +83,14 @@ export class UpsertCustomersPayload {
 
 @ObjectType({ description: 'The result of adding a channel to a customer.' })
 export class CustomerChannelPayload {
+  @Authorized(Scope.READ)
   @Field(() => CustomerChannel, {
     nullable: true,
     description: 'The channel (the existing one when the customer already had it); null when refused.',
   })
   channel!: CustomerChannel | null;
 
+  @Authorized(Scope.READ)
   @Field(() => Customer, { nullable: true, description: 'The customer after the change; null when refused.' })
   customer!: Customer | null;
 
@@ -89,6 +100,7 @@ export class CustomerChannelPayload {
 
 @ObjectType({ description: 'The result of recording an activity.' })
 export class CustomerActivityPayload {
+  @Authorized(Scope.READ)
   @Field(() => CustomerActivity, { nullable: true, description: 'The recorded activity; null when refused.' })
   activity!: CustomerActivity | null;
 

@@ -6,7 +6,7 @@ export const ACTIVITY_TYPE_MAX_LENGTH = 64;
 export const ACTIVITY_MESSAGE_MAX_LENGTH = 2000;
 export const INITIATED_BY_MAX_LENGTH = 255;
 export const SOURCE_URL_MAX_LENGTH = 2048;
-/** Types this service writes itself; other systems may not record them. */
+/** Types this service writes itself; other systems may not record them (in any letter case). */
 export const SYSTEM_TYPE_PREFIX = 'customer.';
 
 export interface ExternalActivityFields {
@@ -31,7 +31,7 @@ export function validateExternalActivity(input: ExternalActivityFields, path: Pa
     );
   } else if (isUnstorableText(type)) {
     errors.push(userError([...path, 'type'], CustomerErrorCode.INVALID, 'The activity type contains characters that cannot be stored.'));
-  } else if (type.startsWith(SYSTEM_TYPE_PREFIX)) {
+  } else if (type.toLowerCase().startsWith(SYSTEM_TYPE_PREFIX)) {
     errors.push(
       userError([...path, 'type'], CustomerErrorCode.INVALID, `Types starting with "${SYSTEM_TYPE_PREFIX}" are reserved for this service.`),
     );
