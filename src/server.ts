@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { Server } from 'node:http';
+import { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { DataSource } from 'typeorm';
 import { createCustomerApp, CustomerApp } from './app';
@@ -17,7 +17,7 @@ export interface RunningServer extends CustomerApp {
   port: number;
   dataSource: DataSource;
   statementLog: SqlStatementLog;
-  /** Graceful stop: readiness 503, no new connections, in-flight requests finish (bounded by the grace period), pool closed. */
+  /** Graceful stop: readiness 503, after the drain delay no new connections, in-flight requests finish (bounded by the grace period), pool closed. */
   stop(): Promise<void>;
 }
 
@@ -38,6 +38,15 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     httpServer.requestTimeout = config.requestTimeoutMs;
     httpServer.headersTimeout = Math.min(20_000, config.requestTimeoutMs);
     httpServer.keepAliveTimeout = config.keepAliveTimeoutMs;
+    // Node keeps a connection open after its last response until the keep-alive timeout, also once the server is
+    // closing, which would hold the stop up for the whole grace period. During shutdown every response says
+    // `Connection: close`, so each connection closes once its in-flight request is answered.
+    const unanswered = new Set<ServerResponse>();
+    httpServer.prependListener('request', (_request: IncomingMessage, response: ServerResponse) => {
+      if (customerApp.lifecycle.shuttingDown && !response.headersSent) response.setHeader('connection', 'close');
+      unanswered.add(response);
+      response.once('close', () => unanswered.delete(response));
+    });
     await once(httpServer, 'listening');
     const port = (httpServer.address() as AddressInfo).port;
 
@@ -54,6 +63,9 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       stopping ??= (async () => {
         customerApp.lifecycle.shuttingDown = true;
         clearInterval(keyCleanup);
+        for (const response of unanswered) if (!response.headersSent) response.setHeader('connection', 'close');
+        // Readiness is 503 from here; the drain delay gives the router or load balancer time to notice before the listener closes.
+        if (config.shutdownDrainMs > 0) await new Promise((resolve) => setTimeout(resolve, config.shutdownDrainMs));
         const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
         httpServer.closeIdleConnections();
         const grace = setTimeout(() => httpServer.closeAllConnections(), config.shutdownGraceMs);

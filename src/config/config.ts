@@ -20,6 +20,8 @@ export interface Config {
   bodyLimitBytes: number;
   /** How long in-flight requests may run after SIGTERM before the process exits anyway. */
   shutdownGraceMs: number;
+  /** After SIGTERM, how long readiness answers 503 while requests are still served, before the listener closes. */
+  shutdownDrainMs: number;
   /** The JSON file of flag definitions (the flag registry). */
   flagsFile: string;
   auth: AuthConfig;
@@ -137,6 +139,7 @@ export function loadConfig(env: Env = process.env): Config {
     cursorSecret,
     bodyLimitBytes: parseInteger(env, 'BODY_LIMIT_BYTES', 1024 * 1024, 1024, 100 * 1024 * 1024),
     shutdownGraceMs: parseInteger(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
+    shutdownDrainMs: parseInteger(env, 'SHUTDOWN_DRAIN_MS', 0, 0, 600_000),
     flagsFile: env.CUSTOMER_FLAGS_FILE?.trim() || DEFAULT_FLAGS_FILE,
     auth: parseAuth(env, nodeEnv),
     routerSecret: parseRouterSecret(env.ROUTER_SECRET),
