@@ -325,10 +325,11 @@ describeDb('graceful shutdown', () => {
   });
 
   describe('as a process: node dist/index.js', () => {
-    const scratch = mkdtempSync(join(tmpdir(), 'customer-shutdown-'));
+    let scratch = '';
     let mysqlDatabase: string | undefined;
 
     beforeAll(async () => {
+      scratch = mkdtempSync(join(tmpdir(), 'customer-shutdown-'));
       await buildOnce();
       if (dialect === 'mysql') {
         mysqlDatabase = `customer_shutdown_${process.pid}`;
@@ -340,7 +341,7 @@ describeDb('graceful shutdown', () => {
     }, 150_000);
 
     afterAll(async () => {
-      rmSync(scratch, { recursive: true, force: true });
+      if (scratch) rmSync(scratch, { recursive: true, force: true });
       if (mysqlDatabase) await onTestServer([`DROP DATABASE IF EXISTS ${mysqlDatabase}`]);
     });
 
