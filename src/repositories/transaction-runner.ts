@@ -21,9 +21,32 @@ export class TransactionRunner {
 
   run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     if (!this.serialise) return this.runWithRetry(work);
-    const result = this.tail.then(() => this.dataSource.transaction(work));
+    const result = this.tail.then(() => this.runImmediate(work));
     this.tail = result.catch(() => undefined);
     return result;
+  }
+
+  /**
+   * SQLite: `BEGIN IMMEDIATE` takes the write lock at the start, so when another
+   * process (a seed run, say) holds it, the busy timeout waits for it. A
+   * deferred transaction that reads first cannot wait: upgrading its read lock
+   * fails at once with SQLITE_BUSY.
+   */
+  private async runImmediate<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      await runner.query('BEGIN IMMEDIATE');
+      try {
+        const result = await work(runner.manager);
+        await runner.query('COMMIT');
+        return result;
+      } catch (error) {
+        await runner.query('ROLLBACK');
+        throw error;
+      }
+    } finally {
+      await runner.release();
+    }
   }
 
   private async runWithRetry<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
