@@ -51,7 +51,11 @@ export function toCustomerQuery(filter: CustomerFilter | null | undefined): Cust
     query.ids = [...new Set(filter.ids)].sort();
   }
   if (filter.externalId != null) query.externalId = filter.externalId.trim();
-  if (filter.emailAddress != null) query.emailKey = caseKey(filter.emailAddress.trim());
+  if (filter.emailAddress != null) {
+    // '' is the stored key of "no e-mail address"; a blank filter must not select those customers.
+    if (filter.emailAddress.trim() === '') throw badUserInput('`filter.emailAddress` must not be blank.', 'filter');
+    query.emailKey = caseKey(filter.emailAddress.trim());
+  }
   if (filter.phoneNumber != null) {
     const phoneNumber = normalizePhoneNumber(filter.phoneNumber);
     if (phoneNumber === null) throw badUserInput('`filter.phoneNumber` is not a valid international phone number.', 'filter');

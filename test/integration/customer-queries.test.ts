@@ -114,6 +114,13 @@ describeDb('customer queries', () => {
       expect(await matching({ emailAddress: `${local}.mixed` })).toEqual([]);
     });
 
+    it('refuses a blank e-mail filter instead of matching customers without an e-mail address', async () => {
+      await createValidCustomer(t, { givenName: 'Nomail' });
+      const response = await t.graphql(LIST, { filter: { emailAddress: '  ' } });
+      expect(response.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+      expect(response.errors?.[0]?.message).toContain('emailAddress');
+    });
+
     it('filters by phone number after normalising it to E.164', async () => {
       const customer = await createValidCustomer(t, { givenName: 'Phone', phoneNumber: '+1 212 555 0147' });
       expect(await matching({ phoneNumber: '+1 (212) 555-0147' })).toContain(customer.id);
