@@ -1,6 +1,7 @@
 import { EntityManager, SelectQueryBuilder } from 'typeorm';
 import { CustomerChannelEntity } from '../entities/customer-channel.entity';
 import { ChannelType } from '../types/channel-type.enum';
+import { readEntities } from './read-entities';
 
 /** Every SQL statement about `customer_channels`, scoped to one brand. */
 export class ChannelRepository {
@@ -11,7 +12,7 @@ export class ChannelRepository {
     if (customerIds.length === 0) return [];
     const query = this.select(brand).andWhere('ch.customerId IN (:...customerIds)', { customerIds });
     if (type !== null) query.andWhere('ch.type = :type', { type });
-    return query.orderBy('ch.createdAt', 'ASC').addOrderBy('ch.id', 'ASC').getMany();
+    return readEntities(query.orderBy('ch.createdAt', 'ASC').addOrderBy('ch.id', 'ASC'));
   }
 
   async findOne(brand: string, customerId: string, channelId: string): Promise<CustomerChannelEntity | null> {

@@ -5,6 +5,7 @@ import { CursorKey } from '../pagination/cursor-codec';
 import { PageRequest } from '../pagination/page-request';
 import { PageSlice } from '../pagination/connection';
 import { Keyset, readKeysetPage } from './keyset';
+import { readEntities } from './read-entities';
 
 /** A filter already validated and normalised by the service (lower-cased keys, E.164, canonical tags). */
 export interface CustomerQuery {
@@ -42,7 +43,7 @@ export class CustomerRepository {
     if (ids.length === 0) return [];
     const query = this.select(brand).andWhere(`${ALIAS}.id IN (:...ids)`, { ids: [...new Set(ids)] });
     if (!includeDeleted) query.andWhere(`${ALIAS}.deletedAt IS NULL`);
-    return query.getMany();
+    return readEntities(query);
   }
 
   async findById(brand: string, id: string, includeDeleted: boolean): Promise<CustomerEntity | null> {

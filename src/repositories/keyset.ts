@@ -2,6 +2,7 @@ import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { CursorKey } from '../pagination/cursor-codec';
 import { PageRequest } from '../pagination/page-request';
 import { PageSlice } from '../pagination/connection';
+import { readEntities } from './read-entities';
 
 /**
  * One column of a total order. `toCursor` and `fromCursor` turn a row's value
@@ -45,7 +46,7 @@ export async function readKeysetPage<T extends ObjectLiteral>(
   const readDescending = keyset.descending !== backward;
   const direction = readDescending ? 'DESC' : 'ASC';
   query.orderBy(keyset.columns[0].expression, direction).addOrderBy(keyset.columns[1].expression, direction);
-  const rows = await query.limit(request.size + 1).getMany();
+  const rows = await readEntities(query.limit(request.size + 1));
   const hasMore = rows.length > request.size;
   const page = rows.slice(0, request.size);
   return { rows: backward ? page.reverse() : page, hasMore };

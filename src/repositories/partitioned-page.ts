@@ -3,6 +3,7 @@ import { CursorKey } from '../pagination/cursor-codec';
 import { PageSlice } from '../pagination/connection';
 import { PageRequest } from '../pagination/page-request';
 import { Keyset, keysetBound } from './keyset';
+import { readEntities } from './read-entities';
 
 /** A page's cursor bounds for one parent (customer). */
 export interface ParentBounds {
@@ -72,12 +73,13 @@ export async function readPagesPerParent<T extends ObjectLiteral>(
   const joinCondition = spec.keyColumns
     .map((column, index) => `ranked.k${index} = ${column.replace(`${alias}.`, `${outerAlias}.`)}`)
     .join(' AND ');
-  const rows = await spec
-    .from(outerAlias)
-    .innerJoin(`(${ranked.getQuery()})`, 'ranked', `${joinCondition} AND ranked.rn <= :pageLimit`, { pageLimit: request.size + 1 })
-    .setParameters({ ...ranked.getParameters(), pageLimit: request.size + 1 })
-    .orderBy('ranked.rn', 'ASC')
-    .getMany();
+  const rows = await readEntities(
+    spec
+      .from(outerAlias)
+      .innerJoin(`(${ranked.getQuery()})`, 'ranked', `${joinCondition} AND ranked.rn <= :pageLimit`, { pageLimit: request.size + 1 })
+      .setParameters({ ...ranked.getParameters(), pageLimit: request.size + 1 })
+      .orderBy('ranked.rn', 'ASC'),
+  );
 
   const byParent = new Map<string, T[]>(parentIds.map((id) => [id, []]));
   for (const row of rows) byParent.get(spec.parentOf(row))?.push(row);
