@@ -6,11 +6,11 @@
  */
 import 'reflect-metadata';
 import { Presets, SingleBar } from 'cli-progress';
-import { createConnection } from 'mysql2/promise';
-import { loadConfig, parseDatabaseUrl } from '../src/config/config';
+import { loadConfig } from '../src/config/config';
 import { createLogger } from '../src/logging/logger';
 import { seedCustomers } from '../src/scripts/seed-customers';
 import { RunningServer, startServer } from '../src/server';
+import { createDatabaseIfMissing, mysqlSettings, positiveInteger } from './bench-settings';
 
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/customer_bench';
 const ROWS = positiveInteger('BENCH_ROWS', 200_000);
@@ -44,31 +44,6 @@ const PAGE_QUERY = `query Page($first: Int!, $after: String, $orderBy: CustomerO
 interface PageResult {
   nodes: unknown[];
   pageInfo: { hasNextPage: boolean; endCursor: string | null };
-}
-
-function positiveInteger(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive whole number, got "${raw}"`);
-  return value;
-}
-
-async function createDatabaseIfMissing(url: string): Promise<void> {
-  const database = parseDatabaseUrl(url);
-  if (database.dialect !== 'mysql') return;
-  const connection = await createConnection({
-    host: database.host,
-    port: database.port,
-    user: database.user,
-    password: database.password,
-    connectTimeout: 3000,
-  });
-  try {
-    await connection.query(`CREATE DATABASE IF NOT EXISTS \`${database.database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-  } finally {
-    await connection.end();
-  }
 }
 
 async function fillTo(server: RunningServer, rows: number): Promise<number> {
@@ -183,7 +158,7 @@ function printTable(rows: Row[], deepRow: number): void {
 }
 
 async function main(): Promise<void> {
-  await createDatabaseIfMissing(DATABASE_URL);
+  await createDatabaseIfMissing(mysqlSettings(DATABASE_URL));
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', PORT: '0', DATABASE_URL });
   const server = await startServer(config, createLogger(config.logLevel));
   try {

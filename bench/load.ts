@@ -23,8 +23,6 @@ import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
 import { Presets, SingleBar } from 'cli-progress';
 import { SignJWT } from 'jose';
-import { createConnection } from 'mysql2/promise';
-import { DatabaseConfig, parseDatabaseUrl } from '../src/config/config';
 import { createDataSource } from '../src/database/data-source';
 import { CustomerActivityEntity } from '../src/entities/customer-activity.entity';
 import { CustomerChannelEntity } from '../src/entities/customer-channel.entity';
@@ -34,6 +32,7 @@ import { seedCustomers } from '../src/scripts/seed-customers';
 import { newActivityId, newChannelId } from '../src/services/customer-ids';
 import { ActivityOrigin } from '../src/types/activity-origin.enum';
 import { ChannelType } from '../src/types/channel-type.enum';
+import { createDatabaseIfMissing, mysqlSettings, positiveInteger } from './bench-settings';
 
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/customer_bench_load';
 const CUSTOMERS = positiveInteger('BENCH_CUSTOMERS', 100_000);
@@ -51,30 +50,6 @@ const BRAND = 'default';
 const WRITABLE_FLAGS = ['vip', 'do_not_contact', 'needs_assistance', 'fraud_suspected'];
 const EXTERNAL_ACTIVITY_TYPES = ['order.placed', 'ticket.opened', 'newsletter.opened'];
 const SERVER_ENTRY = resolve(__dirname, '../../index.js');
-
-function positiveInteger(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive whole number, got "${raw}"`);
-  return value;
-}
-
-function mysqlSettings(url: string): Extract<DatabaseConfig, { dialect: 'mysql' }> {
-  const database = parseDatabaseUrl(url);
-  if (database.dialect !== 'mysql') throw new Error('BENCH_DATABASE_URL must be a mysql:// URL');
-  return database;
-}
-
-async function createDatabaseIfMissing(database: Extract<DatabaseConfig, { dialect: 'mysql' }>): Promise<void> {
-  const { host, port, user, password } = database;
-  const connection = await createConnection({ host, port, user, password, connectTimeout: 3000 });
-  try {
-    await connection.query(`CREATE DATABASE IF NOT EXISTS \`${database.database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-  } finally {
-    await connection.end();
-  }
-}
 
 async function seedTo(database: Database, wanted: number): Promise<void> {
   const present = await database.read.customers.count(BRAND, { includeDeleted: false });

@@ -12,11 +12,12 @@ import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http
 import { once } from 'node:events';
 import { AddressInfo } from 'node:net';
 import { isDeepStrictEqual } from 'node:util';
-import { createConnection, createPool, Pool, RowDataPacket } from 'mysql2/promise';
-import { loadConfig, parseDatabaseUrl } from '../src/config/config';
+import { createPool, Pool, RowDataPacket } from 'mysql2/promise';
+import { loadConfig } from '../src/config/config';
 import { createLogger } from '../src/logging/logger';
 import { RunningServer, startServer } from '../src/server';
 import { ChannelType } from '../src/types/channel-type.enum';
+import { createDatabaseIfMissing, mysqlSettings, positiveInteger } from './bench-settings';
 
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/customer_bench_nested';
 const CUSTOMERS = positiveInteger('BENCH_CUSTOMERS', 50);
@@ -53,36 +54,6 @@ interface NodeJson {
 interface ResponseJson {
   data?: { customers: { nodes: NodeJson[] } };
   errors?: unknown[];
-}
-
-function positiveInteger(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive whole number, got "${raw}"`);
-  return value;
-}
-
-function mysqlSettings(url: string) {
-  const database = parseDatabaseUrl(url);
-  if (database.dialect !== 'mysql') throw new Error('BENCH_DATABASE_URL must be a mysql:// URL: the baseline reads through mysql2');
-  return database;
-}
-
-async function createDatabaseIfMissing(url: string): Promise<void> {
-  const database = mysqlSettings(url);
-  const connection = await createConnection({
-    host: database.host,
-    port: database.port,
-    user: database.user,
-    password: database.password,
-    connectTimeout: 3000,
-  });
-  try {
-    await connection.query(`CREATE DATABASE IF NOT EXISTS \`${database.database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-  } finally {
-    await connection.end();
-  }
 }
 
 /** Seeds through the services, as the API would: each customer with 2 channels, 5 flags and 3 activities. */
@@ -237,8 +208,8 @@ function percentile(samples: number[], fraction: number): number {
 }
 
 async function main(): Promise<void> {
-  await createDatabaseIfMissing(DATABASE_URL);
   const settings = mysqlSettings(DATABASE_URL);
+  await createDatabaseIfMissing(settings);
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', PORT: '0', DATABASE_URL });
   const server = await startServer(config, createLogger(config.logLevel));
   const pool = createPool({
