@@ -4,6 +4,7 @@ import { join, relative } from 'node:path';
 import { Change, CriticalityLevel, diff } from '@graphql-inspector/core';
 import { buildSchema } from 'graphql';
 import { buildCustomerSchema, printCustomerSchema } from '../schema/build-schema';
+import { runScript } from './run-script';
 
 /**
  * `npm run schema:check [-- --against <file>]`: compares the schema this code
@@ -83,12 +84,4 @@ async function main(argv: readonly string[]): Promise<number> {
   return 0;
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-      console.error(error instanceof Error ? error.message : error);
-      process.exit(2);
-    },
-  );
-}
+if (require.main === module) runScript(main);

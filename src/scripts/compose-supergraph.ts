@@ -5,6 +5,7 @@ import { composeServices, CompositionResult } from '@apollo/composition';
 import { parse } from 'graphql';
 import { buildCustomerSchema, printCustomerSchema } from '../schema/build-schema';
 import { stripAuthorizationDirectives } from '../schema/strip-authorization-directives';
+import { runScript } from './run-script';
 
 /**
  * `npm run supergraph [-- <sdl-file>=<name>@<url> ...] [--customers-url <url>]
@@ -116,12 +117,4 @@ async function main(argv: readonly string[]): Promise<number> {
   return 0;
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-      console.error(error instanceof Error ? error.message : error);
-      process.exit(2);
-    },
-  );
-}
+if (require.main === module) runScript(main);
