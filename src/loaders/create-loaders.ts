@@ -24,7 +24,11 @@ export interface Loaders {
   customerById: DataLoader<string, CustomerEntity | null>;
   channels(type: ChannelType | null): DataLoader<string, CustomerChannelEntity[]>;
   flags(args: PageArgs): DataLoader<string, ConnectionValue<CustomerFlagView>>;
+  /** How many flags each customer has; the flag connections' `totalCount`. */
+  flagCounts: DataLoader<string, number>;
   activities(args: ActivityPageArgs): DataLoader<string, ConnectionValue<CustomerActivityEntity>>;
+  /** How many activities match the filter for each customer; the activity connections' `totalCount`. */
+  activityCounts(filter: CustomerActivityFilter | null | undefined): DataLoader<string, number>;
 }
 
 /** Loaders keyed by customer id, one per distinct (canonically serialised) argument set. */
@@ -66,5 +70,7 @@ export function createLoaders(services: Services, caller: Caller): Loaders {
     activities: loaderFamily((args: ActivityPageArgs, customerIds) =>
       services.activities.pages(brand, customerIds, args, (customerId) => activityCounts(args.filter).load(customerId)),
     ),
+    flagCounts,
+    activityCounts,
   };
 }

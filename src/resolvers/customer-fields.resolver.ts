@@ -1,4 +1,5 @@
-import { Arg, Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Ctx, FieldResolver, Info, Resolver, Root } from 'type-graphql';
 import { RequestContext } from '../context/request-context';
 import { CustomerActivityEntity } from '../entities/customer-activity.entity';
 import { CustomerChannelEntity } from '../entities/customer-channel.entity';
@@ -11,6 +12,7 @@ import { CustomerChannel } from '../types/customer-channel.type';
 import { CustomerFlagConnection } from '../types/customer-flag.type';
 import { Customer } from '../types/customer.type';
 import { CustomerActivitiesArgs, CustomerFlagsArgs } from '../types/nested-page.args';
+import { loadAhead, selectsField } from './selected-fields';
 
 /** Customer fields that are not columns: every one reads through the request's loaders, so a list of N customers costs one statement per field. */
 @Resolver(() => Customer)
@@ -34,7 +36,9 @@ export class CustomerFieldsResolver {
     @Root() customer: CustomerEntity,
     @Args() args: CustomerFlagsArgs,
     @Ctx() { loaders }: RequestContext,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<ConnectionValue<CustomerFlagView>> {
+    if (selectsField(info, 'totalCount')) loadAhead(loaders.flagCounts.load(customer.id));
     return loaders.flags({ first: args.first, after: args.after }).load(customer.id);
   }
 
@@ -43,8 +47,10 @@ export class CustomerFieldsResolver {
     @Root() customer: CustomerEntity,
     @Args() args: CustomerActivitiesArgs,
     @Ctx() { loaders }: RequestContext,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<ConnectionValue<CustomerActivityEntity>> {
     const { first, after, last, before, filter } = args;
+    if (selectsField(info, 'totalCount')) loadAhead(loaders.activityCounts(filter).load(customer.id));
     return loaders.activities({ first, after, last, before, filter }).load(customer.id);
   }
 }
