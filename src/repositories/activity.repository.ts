@@ -45,12 +45,10 @@ export class ActivityRepository {
   ): Promise<Map<string, PageSlice<CustomerActivityEntity>>> {
     return readPagesPerParent(
       {
-        from: (alias) => this.manager.createQueryBuilder(CustomerActivityEntity, alias),
+        run: (sql, parameters) => this.manager.query(sql, parameters),
         scoped: () => this.filtered(brand, filter),
-        alias: 'a',
         parentColumn: 'a.customer_id',
         parentOf: (row) => row.customerId,
-        keyColumns: ['a.id'],
         keyset: ACTIVITY_KEYSET,
       },
       customerIds,

@@ -47,12 +47,10 @@ export class FlagRepository {
   ): Promise<Map<string, PageSlice<CustomerFlagEntity>>> {
     return readPagesPerParent(
       {
-        from: (alias) => this.manager.createQueryBuilder(CustomerFlagEntity, alias),
+        run: (sql, parameters) => this.manager.query(sql, parameters),
         scoped: () => this.select(brand),
-        alias: 'f',
         parentColumn: 'f.customer_id',
         parentOf: (row) => row.customerId,
-        keyColumns: ['f.customer_id', 'f.name'],
         keyset: FLAG_KEYSET,
       },
       customerIds,

@@ -3,7 +3,7 @@ import { CursorKey } from '../pagination/cursor-codec';
 import { PageSlice } from '../pagination/connection';
 import { PageRequest } from '../pagination/page-request';
 import { Keyset, keysetBound } from './keyset';
-import { readEntities } from './read-entities';
+import { entityHydrator } from './read-entities';
 
 /** A page's cursor bounds for one parent (customer). */
 export interface ParentBounds {
@@ -12,17 +12,14 @@ export interface ParentBounds {
 }
 
 export interface PartitionedPageSpec<T extends ObjectLiteral> {
-  /** A fresh query over the child rows with the given alias. */
-  from: (alias: string) => SelectQueryBuilder<T>;
-  /** The filtered query over the child rows, aliased `alias`. */
+  /** The filtered query over the child rows, selecting the entity's columns. */
   scoped: () => SelectQueryBuilder<T>;
-  alias: string;
+  /** Runs a finished statement in the repository's context (its transaction, if any). */
+  run: (sql: string, parameters: unknown[]) => Promise<Record<string, unknown>[]>;
   /** Raw column (with alias) holding the parent id, e.g. `a.customer_id`. */
   parentColumn: string;
   parentOf: (row: T) => string;
-  /** Raw columns (with alias) that identify a row, to join the ranked ids back. */
-  keyColumns: readonly string[];
-  /** The connection's order; its expressions are raw columns with `alias`. */
+  /** The connection's order; its expressions are raw columns with the query's alias. */
   keyset: Keyset<T>;
 }
 
@@ -30,8 +27,9 @@ export interface PartitionedPageSpec<T extends ObjectLiteral> {
  * Reads one page for every parent in a single statement: the child rows of
  * every parent are numbered with `ROW_NUMBER() OVER (PARTITION BY parent ORDER BY
  * keyset)` and the first `size + 1` of each are kept (the extra row tells
- * whether more lie beyond). Window functions exist in MySQL 8, MariaDB 10.2+
- * and SQLite 3.25+. Cursor bounds apply to the parent they were issued for.
+ * whether more lie beyond), filtering the numbered rows in a derived table.
+ * Window functions exist in MySQL 8, MariaDB 10.2+ and SQLite 3.25+. Cursor
+ * bounds apply to the parent they were issued for.
  */
 export async function readPagesPerParent<T extends ObjectLiteral>(
   spec: PartitionedPageSpec<T>,
@@ -39,13 +37,12 @@ export async function readPagesPerParent<T extends ObjectLiteral>(
   request: PageRequest,
   boundsOf: (parentId: string) => ParentBounds,
 ): Promise<Map<string, PageSlice<T>>> {
-  const { alias, keyset } = spec;
+  const { keyset } = spec;
   const backward = request.direction === 'backward';
   const direction = keyset.descending !== backward ? 'DESC' : 'ASC';
   const order = keyset.columns.map((column) => `${column.expression} ${direction}`).join(', ');
 
   const ranked = spec.scoped();
-  spec.keyColumns.forEach((column, index) => (index === 0 ? ranked.select(column, 'k0') : ranked.addSelect(column, `k${index}`)));
   ranked.addSelect(`ROW_NUMBER() OVER (PARTITION BY ${spec.parentColumn} ORDER BY ${order})`, 'rn');
   const unbounded = parentIds.filter((parentId) => !boundsOf(parentId).after && !boundsOf(parentId).before);
   const bounded = parentIds.filter((parentId) => !unbounded.includes(parentId));
@@ -69,17 +66,10 @@ export async function readPagesPerParent<T extends ObjectLiteral>(
     }),
   );
 
-  const outerAlias = `${alias}_page`;
-  const joinCondition = spec.keyColumns
-    .map((column, index) => `ranked.k${index} = ${column.replace(`${alias}.`, `${outerAlias}.`)}`)
-    .join(' AND ');
-  const rows = await readEntities(
-    spec
-      .from(outerAlias)
-      .innerJoin(`(${ranked.getQuery()})`, 'ranked', `${joinCondition} AND ranked.rn <= :pageLimit`, { pageLimit: request.size + 1 })
-      .setParameters({ ...ranked.getParameters(), pageLimit: request.size + 1 })
-      .orderBy('ranked.rn', 'ASC'),
-  );
+  const hydrate = entityHydrator(ranked);
+  const [sql, parameters] = ranked.getQueryAndParameters();
+  const raws = await spec.run(`SELECT * FROM (${sql}) ranked WHERE ranked.rn <= ? ORDER BY ranked.rn`, [...parameters, request.size + 1]);
+  const rows = raws.map(hydrate);
 
   const byParent = new Map<string, T[]>(parentIds.map((id) => [id, []]));
   for (const row of rows) byParent.get(spec.parentOf(row))?.push(row);
