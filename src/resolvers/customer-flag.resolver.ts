@@ -1,4 +1,4 @@
-import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { Args, Ctx, Mutation, Query, Resolver } from 'type-graphql';
 import { RequiresScope } from '../auth/requires-scope.decorator';
 import { Scope } from '../auth/scopes';
 import { RequestContext } from '../context/request-context';
@@ -6,6 +6,7 @@ import { FlagDefinition as FlagDefinitionValue } from '../flags/flag-registry';
 import { CustomerResult } from '../services/customer.service';
 import { FlagDefinition } from '../types/customer-flag.type';
 import { CustomerPayload } from '../types/payloads';
+import { CustomerFlagArgs } from '../types/customer-flag.args';
 
 @Resolver()
 export class CustomerFlagResolver {
@@ -19,11 +20,7 @@ export class CustomerFlagResolver {
   @Mutation(() => CustomerPayload, {
     description: 'Adds a registry flag to a customer. Adding a flag the customer has changes nothing (no new version, no activity).',
   })
-  addCustomerFlag(
-    @Arg('customerId', () => ID, { description: 'The customer.' }) customerId: string,
-    @Arg('flag', () => String, { description: 'The flag name; must be in the registry and not read-only.' }) flag: string,
-    @Ctx() { services, caller }: RequestContext,
-  ): Promise<CustomerResult> {
+  addCustomerFlag(@Args() { customerId, flag }: CustomerFlagArgs, @Ctx() { services, caller }: RequestContext): Promise<CustomerResult> {
     return services.flags.add(caller.brand, customerId, flag);
   }
 
@@ -31,11 +28,7 @@ export class CustomerFlagResolver {
   @Mutation(() => CustomerPayload, {
     description: 'Removes a flag from a customer. Removing a flag the customer lacks changes nothing (no new version, no activity).',
   })
-  removeCustomerFlag(
-    @Arg('customerId', () => ID, { description: 'The customer.' }) customerId: string,
-    @Arg('flag', () => String, { description: 'The flag name; must be in the registry and not read-only.' }) flag: string,
-    @Ctx() { services, caller }: RequestContext,
-  ): Promise<CustomerResult> {
+  removeCustomerFlag(@Args() { customerId, flag }: CustomerFlagArgs, @Ctx() { services, caller }: RequestContext): Promise<CustomerResult> {
     return services.flags.remove(caller.brand, customerId, flag);
   }
 }

@@ -1,23 +1,19 @@
 import { RequiresScope } from '../auth/requires-scope.decorator';
 import { Scope } from '../auth/scopes';
-import { Arg, Ctx, ID, Mutation, Resolver } from 'type-graphql';
+import { Arg, Args, Ctx, ID, Mutation, Resolver } from 'type-graphql';
 import { RequestContext } from '../context/request-context';
-import { CreateCustomerInput, UpdateCustomerInput, UpsertCustomerInput } from '../types/customer-inputs';
+import { UpdateCustomerInput, UpsertCustomerInput } from '../types/customer-inputs';
 import { CustomerPayload, DeleteCustomerPayload, UpsertCustomerPayload, UpsertCustomersPayload } from '../types/payloads';
 import { CustomerResult, UpsertResult } from '../services/customer.service';
 import { UserError } from '../errors/user-error';
+import { CreateCustomerArgs } from '../types/create-customer.args';
 
 @Resolver()
 export class CustomerMutationResolver {
   @RequiresScope(Scope.WRITE)
   @Mutation(() => CustomerPayload, { description: "Creates a customer in the caller's brand." })
   createCustomer(
-    @Arg('input', () => CreateCustomerInput, { description: 'The new customer.' }) input: CreateCustomerInput,
-    @Arg('idempotencyKey', () => String, {
-      nullable: true,
-      description: 'A key of 1–255 characters: a retry with the same key and input within 24 hours returns the customer it created.',
-    })
-    idempotencyKey: string | null,
+    @Args() { input, idempotencyKey }: CreateCustomerArgs,
     @Ctx() { services, caller }: RequestContext,
   ): Promise<CustomerResult> {
     return services.customers.create(caller.brand, input, idempotencyKey ?? null);

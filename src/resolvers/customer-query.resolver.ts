@@ -1,22 +1,18 @@
 import { RequiresScope } from '../auth/requires-scope.decorator';
 import { Scope } from '../auth/scopes';
-import { Arg, Args, Ctx, ID, Query, Resolver } from 'type-graphql';
+import { Arg, Args, Ctx, Query, Resolver } from 'type-graphql';
 import { RequestContext } from '../context/request-context';
 import { CustomerEntity } from '../entities/customer.entity';
 import { ConnectionValue } from '../pagination/connection';
 import { Customer, CustomerConnection } from '../types/customer.type';
 import { CustomersArgs } from '../types/customers.args';
+import { CustomerLookupArgs } from '../types/customer-lookup.args';
 
 @Resolver()
 export class CustomerQueryResolver {
   @RequiresScope(Scope.READ)
   @Query(() => Customer, { nullable: true, description: 'One customer by id; null when there is none (or it is deleted).' })
-  async customer(
-    @Arg('id', () => ID, { description: 'The customer id.' }) id: string,
-    @Arg('includeDeleted', () => Boolean, { nullable: true, description: 'Return the customer even when soft-deleted.' })
-    includeDeleted: boolean | null,
-    @Ctx() { loaders }: RequestContext,
-  ): Promise<CustomerEntity | null> {
+  async customer(@Args() { id, includeDeleted }: CustomerLookupArgs, @Ctx() { loaders }: RequestContext): Promise<CustomerEntity | null> {
     const customer = await loaders.customerById.load(id);
     return customer && (customer.deletedAt === null || includeDeleted === true) ? customer : null;
   }
