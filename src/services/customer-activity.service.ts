@@ -1,7 +1,7 @@
 import { CustomerActivityEntity } from '../entities/customer-activity.entity';
-import { UserError } from '../errors/user-error';
+import { customerNotFound, UserError } from '../errors/user-error';
 import { badUserInput } from '../errors/graphql-errors';
-import { buildConnection, ConnectionValue } from '../pagination/connection';
+import { ConnectionValue } from '../pagination/connection';
 import { CursorCodec } from '../pagination/cursor-codec';
 import { NESTED_PAGE_LIMITS, PageArgs, resolvePageRequest } from '../pagination/page-request';
 import { ACTIVITY_KEYSET, ActivityQuery } from '../repositories/activity.repository';
@@ -11,8 +11,7 @@ import { ActivityOrigin } from '../types/activity-origin.enum';
 import { CustomerActivityFilter, RecordCustomerActivityInput } from '../types/customer-activity.type';
 import { validateExternalActivity } from '../validation/activity-rules';
 import { newActivityId } from './customer-ids';
-import { customerNotFound } from './customer-flag.service';
-import { nestedBounds } from './nested-pages';
+import { readNestedConnections } from './nested-pages';
 
 export const MAX_FILTER_TYPES = 100;
 
@@ -75,24 +74,16 @@ export class CustomerActivityService {
   ): Promise<Map<string, ConnectionValue<CustomerActivityEntity> | Error>> {
     const request = resolvePageRequest(args, NESTED_PAGE_LIMITS);
     const query = toActivityQuery(args.filter);
-    const bindingOf = (customerId: string) => CursorCodec.binding({ connection: 'activities', customerId, query });
-    const { boundsOf, errors } = nestedBounds(this.cursors, customerIds, request, bindingOf);
-    const valid = customerIds.filter((id) => !errors.has(id));
-    const slices = valid.length > 0 ? await this.database.read.activities.pages(brand, valid, query, request, boundsOf) : new Map();
-    const result = new Map<string, ConnectionValue<CustomerActivityEntity> | Error>(errors);
-    for (const [customerId, slice] of slices) {
-      let binding: string | undefined;
-      result.set(
-        customerId,
-        buildConnection(
-          slice,
-          request,
-          (row: CustomerActivityEntity) => this.cursors.encode((binding ??= bindingOf(customerId)), cursorKeyOf(ACTIVITY_KEYSET, row)),
-          () => countOf(customerId),
-        ),
-      );
-    }
-    return result;
+    return readNestedConnections({
+      cursors: this.cursors,
+      customerIds,
+      request,
+      bindingOf: (customerId) => CursorCodec.binding({ connection: 'activities', customerId, query }),
+      read: (ids, boundsOf) => this.database.read.activities.pages(brand, ids, query, request, boundsOf),
+      toNode: (row: CustomerActivityEntity) => row,
+      cursorKeyOf: (row) => cursorKeyOf(ACTIVITY_KEYSET, row),
+      countOf,
+    });
   }
 
   counts(brand: string, customerIds: readonly string[], filter: CustomerActivityFilter | null | undefined): Promise<Map<string, number>> {

@@ -1,6 +1,6 @@
 import { CustomerChannelEntity } from '../entities/customer-channel.entity';
 import { CustomerEntity } from '../entities/customer.entity';
-import { UserError, userError } from '../errors/user-error';
+import { customerNotFound, FieldPath, UserError, userError } from '../errors/user-error';
 import { CustomerErrorCode } from '../errors/customer-error-code';
 import { Database, Repositories } from '../repositories/database';
 import { isUniqueViolation } from '../repositories/transaction-runner';
@@ -8,9 +8,6 @@ import { ChannelType } from '../types/channel-type.enum';
 import { checkChannelValue } from '../validation/channel-rules';
 import { recordCustomerChange, SystemActivityType } from './activity-log';
 import { newChannelId } from './customer-ids';
-import { customerNotFound } from './customer-flag.service';
-
-type Path = readonly (string | number)[];
 
 export interface ChannelRequest {
   type: ChannelType;
@@ -39,7 +36,7 @@ export class CustomerChannelService {
   }
 
   /** Checks channels and drops repeats (after normalising), for a create or an add. */
-  validate(channels: readonly ChannelRequest[], pathOf: (index: number) => Path): { channels: ChannelRequest[]; errors: UserError[] } {
+  validate(channels: readonly ChannelRequest[], pathOf: (index: number) => FieldPath): { channels: ChannelRequest[]; errors: UserError[] } {
     const errors: UserError[] = [];
     const unique = new Map<string, ChannelRequest>();
     channels.forEach((channel, index) => {

@@ -1,8 +1,8 @@
 import { CustomerFlagEntity } from '../entities/customer-flag.entity';
 import { CustomerErrorCode } from '../errors/customer-error-code';
-import { UserError, userError } from '../errors/user-error';
+import { customerNotFound, FieldPath, UserError, userError } from '../errors/user-error';
 import { FlagDefinition, FlagRegistry } from '../flags/flag-registry';
-import { buildConnection, ConnectionValue } from '../pagination/connection';
+import { ConnectionValue } from '../pagination/connection';
 import { CursorCodec } from '../pagination/cursor-codec';
 import { NESTED_PAGE_LIMITS, PageArgs, resolvePageRequest } from '../pagination/page-request';
 import { Database } from '../repositories/database';
@@ -11,14 +11,12 @@ import { cursorKeyOf } from '../repositories/keyset';
 import { isUniqueViolation } from '../repositories/transaction-runner';
 import { recordCustomerChange, SystemActivityType } from './activity-log';
 import { CustomerResult } from './customer.service';
-import { nestedBounds } from './nested-pages';
+import { readNestedConnections } from './nested-pages';
 
 /** A flag as a customer carries it, described from the registry. */
 export interface CustomerFlagView extends FlagDefinition {
   addedAt: Date;
 }
-
-type Path = readonly (string | number)[];
 
 export interface CustomerFlagServiceDeps {
   database: Database;
@@ -46,7 +44,7 @@ export class CustomerFlagService {
   }
 
   /** UNKNOWN_FLAG or READ_ONLY_FLAG when `name` cannot be changed through the API; null when it can. */
-  checkChangeable(name: string, path: Path): UserError | null {
+  checkChangeable(name: string, path: FieldPath): UserError | null {
     const definition = this.registry.get(name);
     if (!definition) return userError(path, CustomerErrorCode.UNKNOWN_FLAG, `"${name}" is not in the flag registry.`);
     if (definition.readOnly) {
@@ -102,28 +100,16 @@ export class CustomerFlagService {
     countOf: (customerId: string) => Promise<number>,
   ): Promise<Map<string, ConnectionValue<CustomerFlagView> | Error>> {
     const request = resolvePageRequest(args, NESTED_PAGE_LIMITS);
-    const bindingOf = (customerId: string) => CursorCodec.binding({ connection: 'flags', customerId });
-    const { boundsOf, errors } = nestedBounds(this.cursors, customerIds, request, bindingOf);
-    const valid = customerIds.filter((id) => !errors.has(id));
-    const slices = valid.length > 0 ? await this.database.read.flags.pages(brand, valid, request, boundsOf) : new Map();
-    const result = new Map<string, ConnectionValue<CustomerFlagView> | Error>(errors);
-    for (const [customerId, slice] of slices) {
-      let binding: string | undefined;
-      result.set(
-        customerId,
-        buildConnection(
-          { rows: slice.rows.map((row: CustomerFlagEntity) => this.view(row)), hasMore: slice.hasMore },
-          request,
-          (flag) =>
-            this.cursors.encode(
-              (binding ??= bindingOf(customerId)),
-              cursorKeyOf(FLAG_KEYSET, { name: flag.name, customerId, brand, addedAt: flag.addedAt }),
-            ),
-          () => countOf(customerId),
-        ),
-      );
-    }
-    return result;
+    return readNestedConnections({
+      cursors: this.cursors,
+      customerIds,
+      request,
+      bindingOf: (customerId) => CursorCodec.binding({ connection: 'flags', customerId }),
+      read: (ids, boundsOf) => this.database.read.flags.pages(brand, ids, request, boundsOf),
+      toNode: (row: CustomerFlagEntity) => this.view(row),
+      cursorKeyOf: (flag, customerId) => cursorKeyOf(FLAG_KEYSET, { name: flag.name, customerId, brand, addedAt: flag.addedAt }),
+      countOf,
+    });
   }
 
   counts(brand: string, customerIds: readonly string[]): Promise<Map<string, number>> {
@@ -134,8 +120,4 @@ export class CustomerFlagService {
     const definition = this.registry.get(row.name);
     return { name: row.name, description: definition?.description ?? null, readOnly: definition?.readOnly ?? false, addedAt: row.addedAt };
   }
-}
-
-export function customerNotFound(field: Path = ['customerId']): UserError {
-  return userError(field, CustomerErrorCode.NOT_FOUND, 'No customer with this id exists.');
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { CustomerEntity } from '../entities/customer.entity';
 import { CustomerErrorCode } from '../errors/customer-error-code';
-import { UserError, userError } from '../errors/user-error';
+import { customerNotFound, FieldPath, UserError, userError } from '../errors/user-error';
 import { ConnectionValue, buildConnection } from '../pagination/connection';
 import { canonicalJson, CursorCodec } from '../pagination/cursor-codec';
 import { PageArgs, ROOT_PAGE_LIMITS, resolvePageRequest } from '../pagination/page-request';
@@ -23,8 +23,6 @@ import { DEFAULT_CUSTOMER_ORDER, customerKeyset, toCustomerQuery } from './custo
 export const MAX_BULK_UPSERT = 1000;
 /** Attempts of an update without `expectedVersion` that keeps losing the race for the row. */
 const MAX_UPDATE_ATTEMPTS = 5;
-
-type Path = readonly (string | number)[];
 
 export interface CustomerResult {
   customer: CustomerEntity | null;
@@ -183,7 +181,7 @@ export class CustomerService {
     return this.database.transaction(async (repositories) => {
       // The row lock makes writers about this customer (flags, channels, activities) finish first or wait and find it gone.
       const customer = await repositories.customers.findByIdForUpdate(brand, id, true);
-      if (!customer) return { deletedCustomerId: null, userErrors: [notFound(['id'])] };
+      if (!customer) return { deletedCustomerId: null, userErrors: [customerNotFound(['id'])] };
       await repositories.activities.deleteByCustomer(brand, id);
       await repositories.flags.deleteByCustomer(brand, id);
       await repositories.channels.deleteByCustomer(brand, id);
@@ -217,7 +215,7 @@ export class CustomerService {
       const outcome = await this.writeOrTaken(path, () =>
         this.database.transaction(async (repositories) => {
           const current = await repositories.customers.findById(brand, id, false);
-          if (!current) return { customer: null, userErrors: [notFound([...path, 'id'])] };
+          if (!current) return { customer: null, userErrors: [customerNotFound([...path, 'id'])] };
           if (expectedVersion != null && expectedVersion !== current.version) {
             return { customer: null, userErrors: [versionConflict(path, current.version)] };
           }
@@ -257,7 +255,7 @@ export class CustomerService {
     for (let attempt = 1; attempt <= MAX_UPDATE_ATTEMPTS; attempt += 1) {
       const outcome = await this.database.transaction(async (repositories) => {
         const current = await repositories.customers.findById(brand, id, false);
-        if (!current) return { deletedCustomerId: null, userErrors: [notFound(['id'])] };
+        if (!current) return { deletedCustomerId: null, userErrors: [customerNotFound(['id'])] };
         const now = this.now();
         const written = await repositories.customers.updateIfVersion(brand, id, current.version, {
           deletedAt: now,
@@ -278,7 +276,7 @@ export class CustomerService {
    * external id, then each valid input creates or updates. An input with errors
    * is reported and skipped; the others are written.
    */
-  private async upsertAll(brand: string, inputs: UpsertCustomerInput[], pathOf: (index: number) => Path): Promise<UpsertResult[]> {
+  private async upsertAll(brand: string, inputs: UpsertCustomerInput[], pathOf: (index: number) => FieldPath): Promise<UpsertResult[]> {
     const validated = inputs.map((input, index) => {
       const path = pathOf(index);
       const { changes, errors } = validateCustomerFields(input, path);
@@ -330,7 +328,7 @@ export class CustomerService {
     repositories: Repositories,
     current: CustomerEntity,
     changes: CustomerFieldChanges & { revive?: boolean },
-    path: Path,
+    path: FieldPath,
   ): Promise<CustomerResult | typeof RACE_LOST> {
     const next = { ...current };
     if (changes.externalId !== undefined) next.externalId = changes.externalId;
@@ -372,7 +370,7 @@ export class CustomerService {
     brand: string,
     externalId: string | null,
     ownId: string | null,
-    path: Path,
+    path: FieldPath,
   ): Promise<UserError | null> {
     if (externalId === null) return null;
     const [holder] = await repositories.customers.findByExternalIds(brand, [externalId]);
@@ -381,7 +379,7 @@ export class CustomerService {
 
   /** A unique-index violation that slipped past the read check (a concurrent insert) is still TAKEN. */
   private async writeOrTaken<T extends CustomerResult | typeof RACE_LOST>(
-    path: Path,
+    path: FieldPath,
     write: () => Promise<T>,
   ): Promise<T | CustomerResult> {
     try {
@@ -401,7 +399,7 @@ export const IDEMPOTENCY_KEY_MAX_LENGTH = 255;
 /** Thrown inside a create's transaction to roll it back when its idempotency key is already claimed. */
 class IdempotencyKeyInUse extends Error {}
 
-function checkIdempotencyKey(key: string, field: Path): UserError | null {
+function checkIdempotencyKey(key: string, field: FieldPath): UserError | null {
   const length = characterCount(key);
   if (length < 1 || length > IDEMPOTENCY_KEY_MAX_LENGTH || isUnstorableText(key)) {
     return userError(
@@ -477,15 +475,11 @@ function withDerivedKeys(customer: CustomerEntity): CustomerEntity {
   };
 }
 
-function notFound(field: Path): UserError {
-  return userError(field, CustomerErrorCode.NOT_FOUND, 'No customer with this id exists.');
-}
-
-function taken(path: Path): UserError {
+function taken(path: FieldPath): UserError {
   return userError([...path, 'externalId'], CustomerErrorCode.TAKEN, 'Another customer of this brand already has this external id.');
 }
 
-function versionConflict(path: Path, currentVersion: number | null): UserError {
+function versionConflict(path: FieldPath, currentVersion: number | null): UserError {
   const detail = currentVersion === null ? 'the customer changed while this update ran' : `the current version is ${currentVersion}`;
   return userError([...path, 'expectedVersion'], CustomerErrorCode.VERSION_CONFLICT, `Version conflict: ${detail}; nothing was changed.`);
 }

@@ -1,4 +1,5 @@
-import { CursorCodec } from '../pagination/cursor-codec';
+import { buildConnection, ConnectionValue, PageSlice } from '../pagination/connection';
+import { CursorCodec, CursorKey } from '../pagination/cursor-codec';
 import { PageRequest } from '../pagination/page-request';
 import { ParentBounds } from '../repositories/partitioned-page';
 
@@ -30,4 +31,45 @@ export function nestedBounds(
     }
   }
   return { boundsOf: (customerId) => bounds.get(customerId) ?? { after: null, before: null }, errors };
+}
+
+export interface NestedConnectionsRead<Row, Node> {
+  cursors: CursorCodec;
+  customerIds: readonly string[];
+  request: PageRequest;
+  /** What a cursor of this connection is bound to, per customer (the connection, the customer, its filter). */
+  bindingOf: (customerId: string) => string;
+  /** One page per customer, in one statement. */
+  read: (customerIds: readonly string[], boundsOf: (customerId: string) => ParentBounds) => Promise<Map<string, PageSlice<Row>>>;
+  toNode: (row: Row) => Node;
+  cursorKeyOf: (node: Node, customerId: string) => CursorKey;
+  countOf: (customerId: string) => Promise<number>;
+}
+
+/**
+ * A nested connection (a customer's flags or activities) for every customer of
+ * a batch: cursors decoded per customer, one read for all, and a connection per
+ * customer whose cursors are signed only when a query selects them.
+ */
+export async function readNestedConnections<Row, Node>(
+  spec: NestedConnectionsRead<Row, Node>,
+): Promise<Map<string, ConnectionValue<Node> | Error>> {
+  const { cursors, customerIds, request, bindingOf } = spec;
+  const { boundsOf, errors } = nestedBounds(cursors, customerIds, request, bindingOf);
+  const valid = customerIds.filter((id) => !errors.has(id));
+  const slices = valid.length > 0 ? await spec.read(valid, boundsOf) : new Map<string, PageSlice<Row>>();
+  const result = new Map<string, ConnectionValue<Node> | Error>(errors);
+  for (const [customerId, slice] of slices) {
+    let binding: string | undefined;
+    result.set(
+      customerId,
+      buildConnection(
+        { rows: slice.rows.map(spec.toNode), hasMore: slice.hasMore },
+        request,
+        (node) => cursors.encode((binding ??= bindingOf(customerId)), spec.cursorKeyOf(node, customerId)),
+        () => spec.countOf(customerId),
+      ),
+    );
+  }
+  return result;
 }

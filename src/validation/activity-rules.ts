@@ -1,5 +1,5 @@
 import { CustomerErrorCode } from '../errors/customer-error-code';
-import { UserError, userError } from '../errors/user-error';
+import { FieldPath, UserError, userError } from '../errors/user-error';
 import { characterCount, checkMetadata, isUnstorableText } from './field-rules';
 
 export const ACTIVITY_TYPE_MAX_LENGTH = 64;
@@ -17,10 +17,8 @@ export interface ExternalActivityFields {
   data?: Record<string, unknown> | null;
 }
 
-type Path = readonly (string | number)[];
-
 /** Every problem with an external activity, each at its field's path. */
-export function validateExternalActivity(input: ExternalActivityFields, path: Path): UserError[] {
+export function validateExternalActivity(input: ExternalActivityFields, path: FieldPath): UserError[] {
   const errors: UserError[] = [];
   const type = input.type.trim();
   if (type === '') {

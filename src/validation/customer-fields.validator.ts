@@ -1,5 +1,5 @@
 import { CustomerErrorCode } from '../errors/customer-error-code';
-import { UserError, userError } from '../errors/user-error';
+import { FieldPath, UserError, userError } from '../errors/user-error';
 import {
   RuleResult,
   checkEmailAddress,
@@ -38,14 +38,12 @@ export interface ValidatedFields {
   errors: UserError[];
 }
 
-type Path = readonly (string | number)[];
-
 /**
  * Checks every field of an input against the contract's rules and collects all
  * errors at once (a client fixes a form in one round trip). Blank optional text
  * counts as a clear; names are trimmed.
  */
-export function validateCustomerFields(input: CustomerFieldsInput, path: Path): ValidatedFields {
+export function validateCustomerFields(input: CustomerFieldsInput, path: FieldPath): ValidatedFields {
   const changes: CustomerFieldChanges = {};
   const errors: UserError[] = [];
 
@@ -84,7 +82,7 @@ export function validateCustomerFields(input: CustomerFieldsInput, path: Path): 
 }
 
 /** The rule that holds for every stored customer: a name to address them by. */
-export function checkNotBothNamesBlank(givenName: string, familyName: string, path: Path): UserError | null {
+export function checkNotBothNamesBlank(givenName: string, familyName: string, path: FieldPath): UserError | null {
   if (givenName === '' && familyName === '') {
     return userError([...path, 'givenName'], CustomerErrorCode.BLANK, 'Given name and family name cannot both be blank.');
   }
