@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { CustomerActivityEntity } from '../entities/customer-activity.entity';
 import { CustomerEntity } from '../entities/customer.entity';
 import { CustomerErrorCode } from '../errors/customer-error-code';
 import { customerNotFound, FieldPath, UserError, userError } from '../errors/user-error';
@@ -289,6 +290,14 @@ export class CustomerService {
           const existing = await repositories.customers.findByExternalIds(brand, externalIds);
           const byExternalId = new Map(existing.map((customer) => [customer.externalId, customer]));
           const results: UpsertResult[] = [];
+          // New customers and all activities are written in one statement each at the end; a later input
+          // for a customer created earlier in the batch writes the pending rows first, so its update finds them.
+          const pending = new Map<string, CustomerEntity>();
+          const activities: CustomerActivityEntity[] = [];
+          const writePending = async () => {
+            await repositories.customers.insert([...pending.values()]);
+            pending.clear();
+          };
           for (const { path, changes, errors } of validated) {
             if (errors.length > 0) {
               results.push({ customer: null, created: false, userErrors: errors });
@@ -302,17 +311,20 @@ export class CustomerService {
                 continue;
               }
               const customer = this.newCustomer(brand, changes);
-              await repositories.customers.insert([customer]);
-              await repositories.activities.insert([systemActivity(customer, SystemActivityType.CREATED, {}, customer.createdAt)]);
+              pending.set(customer.id, customer);
+              activities.push(systemActivity(customer, SystemActivityType.CREATED, {}, customer.createdAt));
               byExternalId.set(customer.externalId, customer);
               results.push({ customer, created: true, userErrors: [] });
               continue;
             }
-            const outcome = await this.applyChanges(repositories, current, { ...changes, revive: true }, path);
+            if (pending.has(current.id)) await writePending();
+            const outcome = await this.applyChanges(repositories, current, { ...changes, revive: true }, path, activities);
             if (outcome === RACE_LOST) throw new ConcurrentWriteError();
             if (outcome.customer) byExternalId.set(outcome.customer.externalId, outcome.customer);
             results.push({ ...outcome, created: false });
           }
+          await writePending();
+          await repositories.activities.insert(activities);
           return results;
         });
       } catch (error) {
@@ -329,6 +341,8 @@ export class CustomerService {
     current: CustomerEntity,
     changes: CustomerFieldChanges & { revive?: boolean },
     path: FieldPath,
+    /** Collects the activity for the caller to write (a batch); written here when absent. */
+    activities?: CustomerActivityEntity[],
   ): Promise<CustomerResult | typeof RACE_LOST> {
     const next = { ...current };
     if (changes.externalId !== undefined) next.externalId = changes.externalId;
@@ -357,7 +371,9 @@ export class CustomerService {
     const { id: _id, brand: _brand, createdAt: _createdAt, ...columns } = written;
     const ok = await repositories.customers.updateIfVersion(current.brand, current.id, current.version, columns satisfies CustomerColumns);
     if (!ok) return RACE_LOST;
-    await repositories.activities.insert([systemActivity(written, SystemActivityType.UPDATED, { changedFields: changed }, now)]);
+    const activity = systemActivity(written, SystemActivityType.UPDATED, { changedFields: changed }, now);
+    if (activities) activities.push(activity);
+    else await repositories.activities.insert([activity]);
     return { customer: written, userErrors: [] };
   }
 

@@ -518,6 +518,22 @@ describeDb('customer mutations', () => {
       expect(await countRows(t, 'external_id = ?', [externalId])).toBe(1);
     });
 
+    it('writes new customers and their customer.created activities in one statement each, however many there are', async () => {
+      const statementsFor = async (size: number) => {
+        const token = uniqueLetters();
+        const inputs = Array.from({ length: size }, (_, i) => ({ externalId: `batch-${token}-${i}`, givenName: 'Batch' }));
+        const { result, count } = await t.countStatements(() => upsertCustomers(t, inputs));
+        expect(result.results.every((item) => item.created)).toBe(true);
+        const [{ n }] = await t.sql<{ n: number | string }>(
+          "SELECT COUNT(*) AS n FROM customer_activities a JOIN customers c ON c.id = a.customer_id WHERE c.external_id LIKE ? AND a.type = 'customer.created'",
+          [`batch-${token}-%`],
+        );
+        expect(Number(n)).toBe(size);
+        return count;
+      };
+      expect(await statementsFor(100)).toBe(await statementsFor(10));
+    });
+
     it('refuses more than 1000 inputs with one top-level LIMIT_EXCEEDED and writes nothing', async () => {
       const token = uniqueLetters();
       const rows = await countRows(t);
