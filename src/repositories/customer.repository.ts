@@ -66,9 +66,9 @@ export class CustomerRepository {
   /** Customers holding any of these external ids, deleted ones included (they still hold their id). */
   async findByExternalIds(brand: string, externalIds: readonly string[]): Promise<CustomerEntity[]> {
     if (externalIds.length === 0) return [];
-    return this.select(brand)
-      .andWhere(`${ALIAS}.externalId IN (:...externalIds)`, { externalIds: [...new Set(externalIds)] })
-      .getMany();
+    return readEntities(
+      this.select(brand).andWhere(`${ALIAS}.externalId IN (:...externalIds)`, { externalIds: [...new Set(externalIds)] }),
+    );
   }
 
   async page(
