@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { CustomerActivityEntity } from '../entities/customer-activity.entity';
 import { CustomerEntity } from '../entities/customer.entity';
+import { IdempotencyKeyEntity } from '../entities/idempotency-key.entity';
 import { CustomerErrorCode } from '../errors/customer-error-code';
 import { customerNotFound, FieldPath, UserError, userError } from '../errors/user-error';
 import { ConnectionValue, buildConnection } from '../pagination/connection';
@@ -91,6 +92,10 @@ export class CustomerService {
   /**
    * Creates a customer. With an idempotency key, a retry within 24 hours returns
    * the customer the key created; the key with a different input is refused.
+   * The key is claimed before anything else is checked, so a retry is answered
+   * from the key (never TAKEN by the customer it created itself), and a retry
+   * racing the first request waits on the key's row lock until that request
+   * commits, then answers with its customer.
    */
   async create(brand: string, input: CreateCustomerInput, idempotencyKey: string | null = null): Promise<CustomerResult> {
     const path = ['input'];
@@ -112,25 +117,30 @@ export class CustomerService {
     try {
       return await this.writeOrTaken(path, () =>
         this.database.transaction(async (repositories) => {
-          const taken = await this.externalIdTaken(repositories, brand, changes.externalId ?? null, null, path);
-          if (taken) return { customer: null, userErrors: [taken] };
           const customer = this.newCustomer(brand, changes);
-          if (idempotencyKey !== null) await this.claimIdempotencyKey(repositories, brand, idempotencyKey, requestHash, customer);
+          if (idempotencyKey !== null) {
+            const holder = await this.claimIdempotencyKey(repositories, brand, idempotencyKey, requestHash, customer);
+            if (holder.customerId !== customer.id) return this.replay(repositories, holder, requestHash);
+          }
+          const taken = await this.externalIdTaken(repositories, brand, changes.externalId ?? null, null, path);
+          // Thrown, not returned: the claim of the key must roll back with the refused create.
+          if (taken) throw new RefusedWrite({ customer: null, userErrors: [taken] });
           await this.insertNewCustomer(repositories, customer, channels.channels, flagNames);
           return { customer, userErrors: [] };
         }),
       );
     } catch (error) {
-      if (!(error instanceof IdempotencyKeyInUse)) throw error;
-      return this.replay(brand, idempotencyKey!, requestHash);
+      if (error instanceof RefusedWrite) return error.result;
+      throw error;
     }
   }
 
   /**
    * Claims an idempotency key for the customer about to be created, in its
-   * transaction. An expired claim is released first; a live one (a unique
-   * violation, also when a concurrent request holds it and commits first) rolls
-   * the transaction back with IdempotencyKeyInUse.
+   * transaction, and returns the key's record as it stands under its row lock:
+   * ours when the claim took, else the live claim of an earlier request (which
+   * has committed: a concurrent claim makes this wait). An expired claim is
+   * released first.
    */
   private async claimIdempotencyKey(
     repositories: Repositories,
@@ -138,33 +148,28 @@ export class CustomerService {
     key: string,
     requestHash: string,
     customer: CustomerEntity,
-  ): Promise<void> {
+  ): Promise<IdempotencyKeyEntity> {
     const now = customer.createdAt;
     await repositories.idempotencyKeys.deleteIfExpired(brand, key, now);
-    try {
-      await repositories.idempotencyKeys.insert({
-        brand,
-        key,
-        requestHash,
-        customerId: customer.id,
-        createdAt: now,
-        expiresAt: new Date(now.getTime() + IDEMPOTENCY_KEY_TTL_MS),
-      });
-    } catch (error) {
-      if (isUniqueViolation(error)) throw new IdempotencyKeyInUse();
-      throw error;
-    }
+    await repositories.idempotencyKeys.insertOrLock({
+      brand,
+      key,
+      requestHash,
+      customerId: customer.id,
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + IDEMPOTENCY_KEY_TTL_MS),
+    });
+    const holder = await repositories.idempotencyKeys.findForUpdate(brand, key);
+    if (!holder) throw new Error(`Idempotency key of brand ${brand} vanished while its row was locked`);
+    return holder;
   }
 
   /** The answer to a retry: the customer the key created, or IDEMPOTENCY_KEY_REUSED for a different input. */
-  private async replay(brand: string, key: string, requestHash: string): Promise<CustomerResult> {
-    const record = await this.database.read.idempotencyKeys.find(brand, key);
-    const customer = record ? await this.database.read.customers.findById(brand, record.customerId, true) : null;
-    if (!record || !customer) {
-      // The claim expired or its customer was erased between our attempt and this read: a rare race, safe to report as reuse.
-      return { customer: null, userErrors: [idempotencyKeyReused()] };
-    }
+  private async replay(repositories: Repositories, record: IdempotencyKeyEntity, requestHash: string): Promise<CustomerResult> {
     if (record.requestHash !== requestHash) return { customer: null, userErrors: [idempotencyKeyReused()] };
+    const customer = await repositories.customers.findById(record.brand, record.customerId, true);
+    // Erasure removes a customer's keys with it, so a claim without its customer is not expected; refuse rather than guess.
+    if (!customer) return { customer: null, userErrors: [idempotencyKeyReused()] };
     return { customer, userErrors: [] };
   }
 
@@ -412,8 +417,12 @@ const RACE_LOST = Symbol('race lost');
 export const IDEMPOTENCY_KEY_TTL_MS = 24 * 60 * 60 * 1000;
 export const IDEMPOTENCY_KEY_MAX_LENGTH = 255;
 
-/** Thrown inside a create's transaction to roll it back when its idempotency key is already claimed. */
-class IdempotencyKeyInUse extends Error {}
+/** Thrown inside a transaction to roll back what it wrote and answer with `result` (a refusal). */
+class RefusedWrite extends Error {
+  constructor(readonly result: CustomerResult) {
+    super('write refused');
+  }
+}
 
 function checkIdempotencyKey(key: string, field: FieldPath): UserError | null {
   const length = characterCount(key);
