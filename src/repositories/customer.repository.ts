@@ -5,6 +5,7 @@ import { CursorKey } from '../pagination/cursor-codec';
 import { PageRequest } from '../pagination/page-request';
 import { PageSlice } from '../pagination/connection';
 import { Keyset, readKeysetPage } from './keyset';
+import { insertRows } from './multi-row-insert';
 import { readEntities } from './read-entities';
 
 /** A filter already validated and normalised by the service (lower-cased keys, E.164, canonical tags). */
@@ -34,9 +35,6 @@ type CustomerRow = QueryDeepPartialEntity<CustomerEntity>;
 export type CustomerColumns = Omit<CustomerEntity, 'id' | 'brand' | 'createdAt'>;
 
 const ALIAS = 'c';
-
-/** Columns `writeLocked` never rewrites: the row's identity and its creation time. */
-const FIXED_COLUMNS = new Set(['id', 'brand', 'created_at']);
 
 /** Every SQL statement about the `customers` table. Every method is scoped to one brand. */
 export class CustomerRepository {
@@ -117,14 +115,9 @@ export class CustomerRepository {
     return this.filtered(brand, filter).getCount();
   }
 
+  /** Inserts new customers, one statement per thousand or so; an external id another customer holds is a unique violation. */
   async insert(customers: CustomerEntity[]): Promise<void> {
-    if (customers.length === 0) return;
-    await this.manager
-      .createQueryBuilder()
-      .insert()
-      .into(CustomerEntity)
-      .values(customers as CustomerRow[])
-      .execute();
+    await insertRows(this.manager, CustomerEntity, customers);
   }
 
   /**
@@ -133,46 +126,22 @@ export class CustomerRepository {
    * one of them, inserted or not: a row another request inserted and has not
    * committed yet makes the statement wait for that request. Which rows went in
    * is for the caller to read (`idsByExternalIds`); an existing row is left as
-   * it was. The no-op update rather than INSERT IGNORE matters on MySQL: its
-   * duplicate path takes an exclusive lock, where INSERT IGNORE takes a shared
-   * one that two waiters would both hold and then deadlock upgrading. Callers
-   * pass rows in external-id order, the order of every other lock on them.
+   * it was. Callers pass rows in external-id order, the order of every other
+   * lock on them.
    */
   async insertOrLock(customers: CustomerEntity[]): Promise<void> {
-    if (customers.length === 0) return;
-    await this.manager
-      .createQueryBuilder()
-      .insert()
-      .into(CustomerEntity)
-      .values(customers as CustomerRow[])
-      .orUpdate(['brand'], ['brand', 'external_id'])
-      .updateEntity(false)
-      .execute();
+    await insertRows(this.manager, CustomerEntity, customers, { kind: 'keep', target: ['brand', 'external_id'] });
   }
 
   /**
    * Writes whole rows of existing customers (every column but id, brand and
-   * createdAt) in one statement: `INSERT … ON DUPLICATE KEY UPDATE` on MySQL,
+   * created_at) in one statement: `INSERT … ON DUPLICATE KEY UPDATE` on MySQL,
    * `INSERT … ON CONFLICT (id) DO UPDATE` on SQLite. Every row must exist and
    * be locked by this transaction (read with `findByExternalIdsForUpdate` or
    * `findByIdForUpdate`), so the statement only ever takes its update branch.
    */
   async writeLocked(customers: CustomerEntity[]): Promise<void> {
-    if (customers.length === 0) return;
-    await this.manager
-      .createQueryBuilder()
-      .insert()
-      .into(CustomerEntity)
-      .values(customers as CustomerRow[])
-      .orUpdate(
-        this.manager.connection
-          .getMetadata(CustomerEntity)
-          .columns.map((column) => column.databaseName)
-          .filter((name) => !FIXED_COLUMNS.has(name)),
-        ['id'],
-      )
-      .updateEntity(false)
-      .execute();
+    await insertRows(this.manager, CustomerEntity, customers, { kind: 'overwrite', target: ['id'], fixed: ['id', 'brand', 'created_at'] });
   }
 
   /**

@@ -1,5 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { IdempotencyKeyEntity } from '../entities/idempotency-key.entity';
+import { insertRows } from './multi-row-insert';
 
 /** Every SQL statement about `idempotency_keys`. */
 export class IdempotencyRepository {
@@ -8,20 +9,11 @@ export class IdempotencyRepository {
   /**
    * Inserts `record` unless the brand already holds its key, and leaves the
    * transaction holding the key's row lock either way: a request holding the
-   * key uncommitted makes this wait until it commits or rolls back. The no-op
-   * update (not INSERT IGNORE) matters on MySQL: its duplicate path takes an
-   * exclusive lock, where INSERT IGNORE takes a shared one that two waiters
-   * would both hold and then deadlock upgrading. Read the holder with `findForUpdate`.
+   * key uncommitted makes this wait until it commits or rolls back. Read the
+   * holder with `findForUpdate`.
    */
   async insertOrLock(record: IdempotencyKeyEntity): Promise<void> {
-    await this.manager
-      .createQueryBuilder()
-      .insert()
-      .into(IdempotencyKeyEntity)
-      .values(record)
-      .orUpdate(['brand'], ['brand', 'idempotency_key'])
-      .updateEntity(false)
-      .execute();
+    await insertRows(this.manager, IdempotencyKeyEntity, [record], { kind: 'keep', target: ['brand', 'idempotency_key'] });
   }
 
   /** The key's record, locked until the transaction ends on MySQL (SQLite transactions are serialised). */
