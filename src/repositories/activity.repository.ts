@@ -1,10 +1,10 @@
 import { EntityManager, SelectQueryBuilder } from 'typeorm';
-import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { CustomerActivityEntity } from '../entities/customer-activity.entity';
 import { PageSlice } from '../pagination/connection';
 import { PageRequest } from '../pagination/page-request';
 import { ActivityOrigin } from '../types/activity-origin.enum';
 import { Keyset } from './keyset';
+import { insertRows } from './multi-row-insert';
 import { countPerParent, ParentBounds, readPagesPerParent } from './partitioned-page';
 
 /** A validated activity filter. */
@@ -29,10 +29,7 @@ export class ActivityRepository {
   constructor(private readonly manager: EntityManager) {}
 
   async insert(activities: CustomerActivityEntity[]): Promise<void> {
-    if (activities.length === 0) return;
-    // The simple-json `data` column is written whole; TypeORM's deep-partial typing treats it like a relation.
-    const rows = activities as QueryDeepPartialEntity<CustomerActivityEntity>[];
-    await this.manager.createQueryBuilder().insert().into(CustomerActivityEntity).values(rows).execute();
+    await insertRows(this.manager, CustomerActivityEntity, activities);
   }
 
   /** One page of activities for each customer, in one statement. */

@@ -5,6 +5,7 @@ import { CursorKey } from '../pagination/cursor-codec';
 import { PageRequest } from '../pagination/page-request';
 import { PageSlice } from '../pagination/connection';
 import { Keyset, readKeysetPage } from './keyset';
+import { insertRows } from './multi-row-insert';
 import { readEntities } from './read-entities';
 
 /** A filter already validated and normalised by the service (lower-cased keys, E.164, canonical tags). */
@@ -71,6 +72,35 @@ export class CustomerRepository {
     );
   }
 
+  /**
+   * Customers holding any of these external ids, read and, on MySQL, locked
+   * until the transaction ends, in external-id order: writers that lock
+   * overlapping sets take the locks in one order and cannot deadlock on them.
+   * An absent id locks nothing (READ COMMITTED takes no gap locks), so
+   * concurrent creators of one new id meet at its insert instead.
+   */
+  async findByExternalIdsForUpdate(brand: string, externalIds: readonly string[]): Promise<CustomerEntity[]> {
+    if (externalIds.length === 0) return [];
+    const query = this.select(brand)
+      .andWhere(`${ALIAS}.externalId IN (:...externalIds)`, { externalIds: [...new Set(externalIds)] })
+      .orderBy(`${ALIAS}.externalId`);
+    if (this.manager.connection.options.type === 'mysql') query.setLock('pessimistic_write');
+    return readEntities(query);
+  }
+
+  /** The id of the customer holding each of these external ids (a plain read: use it on rows this transaction has locked). */
+  async idsByExternalIds(brand: string, externalIds: readonly string[]): Promise<Map<string, string>> {
+    if (externalIds.length === 0) return new Map();
+    const rows: Array<{ id: string; externalId: string }> = await this.manager
+      .createQueryBuilder(CustomerEntity, ALIAS)
+      .select(`${ALIAS}.id`, 'id')
+      .addSelect(`${ALIAS}.externalId`, 'externalId')
+      .where(`${ALIAS}.brand = :brand`, { brand })
+      .andWhere(`${ALIAS}.externalId IN (:...externalIds)`, { externalIds: [...new Set(externalIds)] })
+      .getRawMany();
+    return new Map(rows.map((row) => [row.externalId, row.id]));
+  }
+
   async page(
     brand: string,
     filter: CustomerQuery,
@@ -85,14 +115,33 @@ export class CustomerRepository {
     return this.filtered(brand, filter).getCount();
   }
 
+  /** Inserts new customers, one statement per thousand or so; an external id another customer holds is a unique violation. */
   async insert(customers: CustomerEntity[]): Promise<void> {
-    if (customers.length === 0) return;
-    await this.manager
-      .createQueryBuilder()
-      .insert()
-      .into(CustomerEntity)
-      .values(customers as CustomerRow[])
-      .execute();
+    await insertRows(this.manager, CustomerEntity, customers);
+  }
+
+  /**
+   * Inserts the customers whose external id no customer of the brand holds, in
+   * one statement, and leaves this transaction holding the row lock of every
+   * one of them, inserted or not: a row another request inserted and has not
+   * committed yet makes the statement wait for that request. Which rows went in
+   * is for the caller to read (`idsByExternalIds`); an existing row is left as
+   * it was. Callers pass rows in external-id order, the order of every other
+   * lock on them.
+   */
+  async insertOrLock(customers: CustomerEntity[]): Promise<void> {
+    await insertRows(this.manager, CustomerEntity, customers, { kind: 'keep', target: ['brand', 'external_id'] });
+  }
+
+  /**
+   * Writes whole rows of existing customers (every column but id, brand and
+   * created_at) in one statement: `INSERT … ON DUPLICATE KEY UPDATE` on MySQL,
+   * `INSERT … ON CONFLICT (id) DO UPDATE` on SQLite. Every row must exist and
+   * be locked by this transaction (read with `findByExternalIdsForUpdate` or
+   * `findByIdForUpdate`), so the statement only ever takes its update branch.
+   */
+  async writeLocked(customers: CustomerEntity[]): Promise<void> {
+    await insertRows(this.manager, CustomerEntity, customers, { kind: 'overwrite', target: ['id'], fixed: ['id', 'brand', 'created_at'] });
   }
 
   /**

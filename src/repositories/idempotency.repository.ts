@@ -1,17 +1,26 @@
 import { EntityManager } from 'typeorm';
 import { IdempotencyKeyEntity } from '../entities/idempotency-key.entity';
+import { insertRows } from './multi-row-insert';
 
 /** Every SQL statement about `idempotency_keys`. */
 export class IdempotencyRepository {
   constructor(private readonly manager: EntityManager) {}
 
-  /** Inserts a key; the primary key (brand, key) refuses a second one with a unique violation. */
-  async insert(record: IdempotencyKeyEntity): Promise<void> {
-    await this.manager.createQueryBuilder().insert().into(IdempotencyKeyEntity).values(record).execute();
+  /**
+   * Inserts `record` unless the brand already holds its key, and leaves the
+   * transaction holding the key's row lock either way: a request holding the
+   * key uncommitted makes this wait until it commits or rolls back. Read the
+   * holder with `findForUpdate`.
+   */
+  async insertOrLock(record: IdempotencyKeyEntity): Promise<void> {
+    await insertRows(this.manager, IdempotencyKeyEntity, [record], { kind: 'keep', target: ['brand', 'idempotency_key'] });
   }
 
-  async find(brand: string, key: string): Promise<IdempotencyKeyEntity | null> {
-    return this.manager.createQueryBuilder(IdempotencyKeyEntity, 'k').where('k.brand = :brand AND k.key = :key', { brand, key }).getOne();
+  /** The key's record, locked until the transaction ends on MySQL (SQLite transactions are serialised). */
+  async findForUpdate(brand: string, key: string): Promise<IdempotencyKeyEntity | null> {
+    const query = this.manager.createQueryBuilder(IdempotencyKeyEntity, 'k').where('k.brand = :brand AND k.key = :key', { brand, key });
+    if (this.manager.connection.options.type === 'mysql') query.setLock('pessimistic_write');
+    return query.getOne();
   }
 
   /** Removes one brand's key if it expired by `now`; returns whether it did. */

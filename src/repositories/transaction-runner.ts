@@ -8,8 +8,16 @@ const MAX_ATTEMPTS = 3;
  *
  * SQLite (better-sqlite3) has one connection that TypeORM shares between all
  * query runners, so two interleaved transactions would nest into each other;
- * transactions are therefore queued one after another. On MySQL, a transaction
- * chosen as a deadlock victim is retried from the start.
+ * transactions are therefore queued one after another.
+ *
+ * MySQL transactions run at READ COMMITTED: writers serialise on row locks
+ * (`SELECT … FOR UPDATE`, the duplicate-key lock of an insert), never on a
+ * snapshot. Under REPEATABLE READ a locking read of an absent key takes a gap
+ * lock, and two requests inserting that key (two upserts of one new
+ * externalId, two claims of one idempotency key) each wait for the other's gap
+ * lock: a deadlock on every race. Reads after a lock wait also see what the
+ * other writer committed. A transaction chosen as a deadlock victim all the
+ * same is retried from the start; this is the only retry of a write.
  */
 export class TransactionRunner {
   private tail: Promise<unknown> = Promise.resolve();
@@ -52,7 +60,7 @@ export class TransactionRunner {
   private async runWithRetry<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt += 1) {
       try {
-        return await this.dataSource.transaction(work);
+        return await this.dataSource.transaction('READ COMMITTED', work);
       } catch (error) {
         if (attempt >= MAX_ATTEMPTS || !RETRYABLE_MYSQL_ERRORS.has(driverErrorCode(error) ?? '')) throw error;
       }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { CustomerActivityEntity } from '../entities/customer-activity.entity';
 import { CustomerEntity } from '../entities/customer.entity';
+import { IdempotencyKeyEntity } from '../entities/idempotency-key.entity';
 import { CustomerErrorCode } from '../errors/customer-error-code';
 import { customerNotFound, FieldPath, UserError, userError } from '../errors/user-error';
 import { ConnectionValue, buildConnection } from '../pagination/connection';
@@ -22,8 +23,6 @@ import { newCustomerId } from './customer-ids';
 import { DEFAULT_CUSTOMER_ORDER, customerKeyset, toCustomerQuery } from './customer-listing';
 
 export const MAX_BULK_UPSERT = 1000;
-/** Attempts of an update without `expectedVersion` that keeps losing the race for the row. */
-const MAX_UPDATE_ATTEMPTS = 5;
 
 export interface CustomerResult {
   customer: CustomerEntity | null;
@@ -91,6 +90,10 @@ export class CustomerService {
   /**
    * Creates a customer. With an idempotency key, a retry within 24 hours returns
    * the customer the key created; the key with a different input is refused.
+   * The key is claimed before anything else is checked, so a retry is answered
+   * from the key (never TAKEN by the customer it created itself), and a retry
+   * racing the first request waits on the key's row lock until that request
+   * commits, then answers with its customer.
    */
   async create(brand: string, input: CreateCustomerInput, idempotencyKey: string | null = null): Promise<CustomerResult> {
     const path = ['input'];
@@ -112,25 +115,30 @@ export class CustomerService {
     try {
       return await this.writeOrTaken(path, () =>
         this.database.transaction(async (repositories) => {
-          const taken = await this.externalIdTaken(repositories, brand, changes.externalId ?? null, null, path);
-          if (taken) return { customer: null, userErrors: [taken] };
           const customer = this.newCustomer(brand, changes);
-          if (idempotencyKey !== null) await this.claimIdempotencyKey(repositories, brand, idempotencyKey, requestHash, customer);
+          if (idempotencyKey !== null) {
+            const holder = await this.claimIdempotencyKey(repositories, brand, idempotencyKey, requestHash, customer);
+            if (holder.customerId !== customer.id) return this.replay(repositories, holder, requestHash);
+          }
+          const taken = await this.externalIdTaken(repositories, brand, changes.externalId ?? null, null, path);
+          // Thrown, not returned: the claim of the key must roll back with the refused create.
+          if (taken) throw new RefusedWrite({ customer: null, userErrors: [taken] });
           await this.insertNewCustomer(repositories, customer, channels.channels, flagNames);
           return { customer, userErrors: [] };
         }),
       );
     } catch (error) {
-      if (!(error instanceof IdempotencyKeyInUse)) throw error;
-      return this.replay(brand, idempotencyKey!, requestHash);
+      if (error instanceof RefusedWrite) return error.result;
+      throw error;
     }
   }
 
   /**
    * Claims an idempotency key for the customer about to be created, in its
-   * transaction. An expired claim is released first; a live one (a unique
-   * violation, also when a concurrent request holds it and commits first) rolls
-   * the transaction back with IdempotencyKeyInUse.
+   * transaction, and returns the key's record as it stands under its row lock:
+   * ours when the claim took, else the live claim of an earlier request (which
+   * has committed: a concurrent claim makes this wait). An expired claim is
+   * released first.
    */
   private async claimIdempotencyKey(
     repositories: Repositories,
@@ -138,33 +146,28 @@ export class CustomerService {
     key: string,
     requestHash: string,
     customer: CustomerEntity,
-  ): Promise<void> {
+  ): Promise<IdempotencyKeyEntity> {
     const now = customer.createdAt;
     await repositories.idempotencyKeys.deleteIfExpired(brand, key, now);
-    try {
-      await repositories.idempotencyKeys.insert({
-        brand,
-        key,
-        requestHash,
-        customerId: customer.id,
-        createdAt: now,
-        expiresAt: new Date(now.getTime() + IDEMPOTENCY_KEY_TTL_MS),
-      });
-    } catch (error) {
-      if (isUniqueViolation(error)) throw new IdempotencyKeyInUse();
-      throw error;
-    }
+    await repositories.idempotencyKeys.insertOrLock({
+      brand,
+      key,
+      requestHash,
+      customerId: customer.id,
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + IDEMPOTENCY_KEY_TTL_MS),
+    });
+    const holder = await repositories.idempotencyKeys.findForUpdate(brand, key);
+    if (!holder) throw new Error(`Idempotency key of brand ${brand} vanished while its row was locked`);
+    return holder;
   }
 
   /** The answer to a retry: the customer the key created, or IDEMPOTENCY_KEY_REUSED for a different input. */
-  private async replay(brand: string, key: string, requestHash: string): Promise<CustomerResult> {
-    const record = await this.database.read.idempotencyKeys.find(brand, key);
-    const customer = record ? await this.database.read.customers.findById(brand, record.customerId, true) : null;
-    if (!record || !customer) {
-      // The claim expired or its customer was erased between our attempt and this read: a rare race, safe to report as reuse.
-      return { customer: null, userErrors: [idempotencyKeyReused()] };
-    }
+  private async replay(repositories: Repositories, record: IdempotencyKeyEntity, requestHash: string): Promise<CustomerResult> {
     if (record.requestHash !== requestHash) return { customer: null, userErrors: [idempotencyKeyReused()] };
+    const customer = await repositories.customers.findById(record.brand, record.customerId, true);
+    // Erasure removes a customer's keys with it, so a claim without its customer is not expected; refuse rather than guess.
+    if (!customer) return { customer: null, userErrors: [idempotencyKeyReused()] };
     return { customer, userErrors: [] };
   }
 
@@ -207,28 +210,35 @@ export class CustomerService {
     await repositories.activities.insert([systemActivity(customer, SystemActivityType.CREATED, {}, now)]);
   }
 
+  /**
+   * Updates a customer under its row lock, so concurrent updates queue up and
+   * each applies to what the one before it wrote. `expectedVersion` is compared
+   * with the locked row: VERSION_CONFLICT only ever answers a caller who sent one.
+   */
   async update(brand: string, input: UpdateCustomerInput): Promise<CustomerResult> {
     const path = ['input'];
     const { id, expectedVersion, ...fields } = input;
     const { changes, errors } = validateCustomerFields(fields, path);
     if (errors.length > 0) return { customer: null, userErrors: errors };
-    for (let attempt = 1; ; attempt += 1) {
-      const outcome = await this.writeOrTaken(path, () =>
-        this.database.transaction(async (repositories) => {
-          const current = await repositories.customers.findById(brand, id, false);
-          if (!current) return { customer: null, userErrors: [customerNotFound([...path, 'id'])] };
-          if (expectedVersion != null && expectedVersion !== current.version) {
-            return { customer: null, userErrors: [versionConflict(path, current.version)] };
-          }
-          return this.applyChanges(repositories, current, changes, path);
-        }),
-      );
-      const lostRace = outcome === RACE_LOST;
-      if (!lostRace) return outcome;
-      if (expectedVersion != null || attempt >= MAX_UPDATE_ATTEMPTS) {
-        return { customer: null, userErrors: [versionConflict(path, null)] };
-      }
-    }
+    return this.writeOrTaken(path, () =>
+      this.database.transaction(async (repositories) => {
+        const current = await repositories.customers.findByIdForUpdate(brand, id);
+        if (!current) return { customer: null, userErrors: [customerNotFound([...path, 'id'])] };
+        if (expectedVersion != null && expectedVersion !== current.version) {
+          return { customer: null, userErrors: [versionConflict(path, current.version)] };
+        }
+        const change = this.changeOf(current, changes, path, this.now());
+        if (!change.ok) return { customer: null, userErrors: change.userErrors };
+        if (!change.activity) return { customer: current, userErrors: [] };
+        if (change.row.externalId !== current.externalId) {
+          const taken = await this.externalIdTaken(repositories, brand, change.row.externalId, current.id, path);
+          if (taken) return { customer: null, userErrors: [taken] };
+        }
+        await writeLockedRow(repositories, current, change.row);
+        await repositories.activities.insert([change.activity]);
+        return { customer: change.row, userErrors: [] };
+      }),
+    );
   }
 
   async upsert(brand: string, input: UpsertCustomerInput): Promise<UpsertResult> {
@@ -253,97 +263,127 @@ export class CustomerService {
   }
 
   async softDelete(brand: string, id: string): Promise<{ deletedCustomerId: string | null; userErrors: UserError[] }> {
-    for (let attempt = 1; attempt <= MAX_UPDATE_ATTEMPTS; attempt += 1) {
-      const outcome = await this.database.transaction(async (repositories) => {
-        const current = await repositories.customers.findById(brand, id, false);
-        if (!current) return { deletedCustomerId: null, userErrors: [customerNotFound(['id'])] };
-        const now = this.now();
-        const written = await repositories.customers.updateIfVersion(brand, id, current.version, {
-          deletedAt: now,
-          updatedAt: now,
-          version: current.version + 1,
-        });
-        if (!written) return RACE_LOST;
-        await repositories.activities.insert([systemActivity(current, SystemActivityType.DELETED, {}, now)]);
-        return { deletedCustomerId: id, userErrors: [] };
-      });
-      if (outcome !== RACE_LOST) return outcome;
-    }
-    return { deletedCustomerId: null, userErrors: [versionConflict([], null)] };
+    return this.database.transaction(async (repositories) => {
+      const current = await repositories.customers.findByIdForUpdate(brand, id);
+      if (!current) return { deletedCustomerId: null, userErrors: [customerNotFound(['id'])] };
+      const now = this.now();
+      await writeLockedRow(repositories, current, { ...current, deletedAt: now, updatedAt: now, version: current.version + 1 });
+      await repositories.activities.insert([systemActivity(current, SystemActivityType.DELETED, {}, now)]);
+      return { deletedCustomerId: id, userErrors: [] };
+    });
   }
 
   /**
-   * Upserts in one transaction: one read finds every existing customer by
-   * external id, then each valid input creates or updates. An input with errors
-   * is reported and skipped; the others are written.
+   * Upserts in one transaction with the same statements however many inputs
+   * there are: one reads and locks the customers holding the inputs' external
+   * ids, one inserts the new customers, one rewrites the changed ones, one
+   * writes every activity. Inputs with one external id apply in input order to
+   * one customer. An input with errors is reported and skipped; the others are
+   * written.
+   *
+   * Concurrency: locks are taken in external-id order. A new external id that
+   * another request inserts after our read makes our insert wait for that
+   * request and leaves its row in place, locked by us; the inputs for it are
+   * then planned again as updates of that row. Nothing is retried: no input can
+   * lose a race, so none can run out of attempts.
    */
   private async upsertAll(brand: string, inputs: UpsertCustomerInput[], pathOf: (index: number) => FieldPath): Promise<UpsertResult[]> {
-    const validated = inputs.map((input, index) => {
+    const results: UpsertResult[] = new Array<UpsertResult>(inputs.length);
+    const groups = new Map<string, UpsertItem[]>();
+    inputs.forEach((input, index) => {
       const path = pathOf(index);
       const { changes, errors } = validateCustomerFields(input, path);
-      return { path, changes, errors };
-    });
-    const externalIds = validated.flatMap((item) => (item.errors.length === 0 && item.changes.externalId ? [item.changes.externalId] : []));
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        return await this.database.transaction(async (repositories) => {
-          const existing = await repositories.customers.findByExternalIds(brand, externalIds);
-          const byExternalId = new Map(existing.map((customer) => [customer.externalId, customer]));
-          const results: UpsertResult[] = [];
-          // New customers and all activities are written in one statement each at the end; a later input
-          // for a customer created earlier in the batch writes the pending rows first, so its update finds them.
-          const pending = new Map<string, CustomerEntity>();
-          const activities: CustomerActivityEntity[] = [];
-          const writePending = async () => {
-            await repositories.customers.insert([...pending.values()]);
-            pending.clear();
-          };
-          for (const { path, changes, errors } of validated) {
-            if (errors.length > 0) {
-              results.push({ customer: null, created: false, userErrors: errors });
-              continue;
-            }
-            const current = byExternalId.get(changes.externalId ?? null);
-            if (!current) {
-              const blank = checkNotBothNamesBlank(changes.givenName ?? '', changes.familyName ?? '', path);
-              if (blank) {
-                results.push({ customer: null, created: false, userErrors: [blank] });
-                continue;
-              }
-              const customer = this.newCustomer(brand, changes);
-              pending.set(customer.id, customer);
-              activities.push(systemActivity(customer, SystemActivityType.CREATED, {}, customer.createdAt));
-              byExternalId.set(customer.externalId, customer);
-              results.push({ customer, created: true, userErrors: [] });
-              continue;
-            }
-            if (pending.has(current.id)) await writePending();
-            const outcome = await this.applyChanges(repositories, current, { ...changes, revive: true }, path, activities);
-            if (outcome === RACE_LOST) throw new ConcurrentWriteError();
-            if (outcome.customer) byExternalId.set(outcome.customer.externalId, outcome.customer);
-            results.push({ ...outcome, created: false });
-          }
-          await writePending();
-          await repositories.activities.insert(activities);
-          return results;
-        });
-      } catch (error) {
-        // Another request created or changed one of these customers meanwhile: read again and redo.
-        const retryable = error instanceof ConcurrentWriteError || isUniqueViolation(error);
-        if (!retryable || attempt >= MAX_UPDATE_ATTEMPTS) throw error;
+      const externalId = changes.externalId;
+      if (errors.length === 0 && typeof externalId !== 'string') {
+        errors.push(userError([...path, 'externalId'], CustomerErrorCode.INVALID, 'An upsert needs an external id.'));
       }
-    }
+      if (errors.length > 0) {
+        results[index] = { customer: null, created: false, userErrors: errors };
+        return;
+      }
+      const group = groups.get(externalId!) ?? [];
+      group.push({ index, path, changes });
+      groups.set(externalId!, group);
+    });
+    const externalIds = inLockOrder([...groups.keys()]);
+    if (externalIds.length === 0) return results;
+    const plans = await this.database.transaction(async (repositories) => {
+      const now = this.now();
+      const plan = (externalId: string, current: CustomerEntity | null) => this.planUpsert(brand, groups.get(externalId)!, current, now);
+      const locked = new Map(
+        (await repositories.customers.findByExternalIdsForUpdate(brand, externalIds)).map((row) => [row.externalId!, row]),
+      );
+      const byExternalId = new Map(externalIds.map((externalId) => [externalId, plan(externalId, locked.get(externalId) ?? null)]));
+      const creations = [...byExternalId.values()].filter((item) => item.created);
+      if (creations.length > 0) {
+        await repositories.customers.insertOrLock(creations.map((item) => item.row!));
+        const holders = await repositories.customers.idsByExternalIds(
+          brand,
+          creations.map((item) => item.externalId),
+        );
+        const preempted = creations.filter((item) => holders.get(item.externalId) !== item.row!.id).map((item) => item.externalId);
+        const rows = await repositories.customers.findByExternalIdsForUpdate(brand, preempted);
+        if (rows.length !== preempted.length) throw new Error('A customer vanished while its row was locked');
+        for (const row of rows) byExternalId.set(row.externalId!, plan(row.externalId!, row));
+      }
+      const all = [...byExternalId.values()];
+      await repositories.customers.writeLocked(all.filter((item) => !item.created && item.row !== item.current).map((item) => item.row!));
+      await repositories.activities.insert(all.flatMap((item) => item.activities));
+      return all;
+    });
+    for (const item of plans) for (const [index, result] of item.results) results[index] = result;
+    return results;
   }
 
-  /** Applies validated changes to a row read in this transaction; RACE_LOST when another writer got there first. */
-  private async applyChanges(
-    repositories: Repositories,
+  /**
+   * What the inputs for one external id do to the customer holding it
+   * (`current`, locked; null when there is none): the first input that can
+   * create does so, every later one applies to the result of the one before.
+   * Pure: nothing is written.
+   */
+  private planUpsert(brand: string, items: UpsertItem[], current: CustomerEntity | null, now: Date): UpsertPlan {
+    let row = current;
+    let created = false;
+    const activities: CustomerActivityEntity[] = [];
+    const results: Array<[number, UpsertResult]> = [];
+    for (const { index, path, changes } of items) {
+      if (row === null) {
+        const blank = checkNotBothNamesBlank(changes.givenName ?? '', changes.familyName ?? '', path);
+        if (blank) {
+          results.push([index, { customer: null, created: false, userErrors: [blank] }]);
+          continue;
+        }
+        row = newCustomerRow(brand, changes, now);
+        created = true;
+        activities.push(systemActivity(row, SystemActivityType.CREATED, {}, now));
+        results.push([index, { customer: row, created: true, userErrors: [] }]);
+        continue;
+      }
+      const change = this.changeOf(row, { ...changes, revive: true }, path, now);
+      if (!change.ok) {
+        results.push([index, { customer: null, created: false, userErrors: change.userErrors }]);
+        continue;
+      }
+      if (change.activity) {
+        row = change.row;
+        activities.push(change.activity);
+      }
+      results.push([index, { customer: row, created: false, userErrors: [] }]);
+    }
+    return { externalId: items[0]!.changes.externalId!, current, row, created, activities, results };
+  }
+
+  /**
+   * The row validated `changes` make of `current`, with its version one up and
+   * the customer.updated activity that records it; no activity when nothing
+   * changes (then the row is `current` itself). Pure: nothing is written.
+   */
+  private changeOf(
     current: CustomerEntity,
     changes: CustomerFieldChanges & { revive?: boolean },
     path: FieldPath,
-    /** Collects the activity for the caller to write (a batch); written here when absent. */
-    activities?: CustomerActivityEntity[],
-  ): Promise<CustomerResult | typeof RACE_LOST> {
+    now: Date,
+  ): { ok: true; row: CustomerEntity; activity: CustomerActivityEntity | null } | { ok: false; userErrors: UserError[] } {
     const next = { ...current };
     if (changes.externalId !== undefined) next.externalId = changes.externalId;
     if (changes.givenName !== undefined) next.givenName = changes.givenName;
@@ -354,27 +394,16 @@ export class CustomerService {
     if (changes.metadata !== undefined) {
       next.metadata = (applyMergePatch(current.metadata, changes.metadata ?? null) ?? {}) as Record<string, unknown>;
       const limits = checkMetadata(next.metadata);
-      if (!limits.ok) return { customer: null, userErrors: [userError([...path, 'metadata'], limits.code, limits.message)] };
+      if (!limits.ok) return { ok: false, userErrors: [userError([...path, 'metadata'], limits.code, limits.message)] };
     }
     if (changes.revive) next.deletedAt = null;
     const blank = checkNotBothNamesBlank(next.givenName, next.familyName, path);
-    if (blank) return { customer: null, userErrors: [blank] };
+    if (blank) return { ok: false, userErrors: [blank] };
 
     const changed = changedColumns(current, next);
-    if (changed.length === 0) return { customer: current, userErrors: [] };
-    if (changed.includes('externalId')) {
-      const taken = await this.externalIdTaken(repositories, current.brand, next.externalId, current.id, path);
-      if (taken) return { customer: null, userErrors: [taken] };
-    }
-    const now = this.now();
-    const written: CustomerEntity = { ...withDerivedKeys(next), updatedAt: now, version: current.version + 1 };
-    const { id: _id, brand: _brand, createdAt: _createdAt, ...columns } = written;
-    const ok = await repositories.customers.updateIfVersion(current.brand, current.id, current.version, columns satisfies CustomerColumns);
-    if (!ok) return RACE_LOST;
-    const activity = systemActivity(written, SystemActivityType.UPDATED, { changedFields: changed }, now);
-    if (activities) activities.push(activity);
-    else await repositories.activities.insert([activity]);
-    return { customer: written, userErrors: [] };
+    if (changed.length === 0) return { ok: true, row: current, activity: null };
+    const row: CustomerEntity = { ...withDerivedKeys(next), updatedAt: now, version: current.version + 1 };
+    return { ok: true, row, activity: systemActivity(row, SystemActivityType.UPDATED, { changedFields: changed }, now) };
   }
 
   private newCustomer(brand: string, changes: CustomerFieldChanges): CustomerEntity {
@@ -394,10 +423,7 @@ export class CustomerService {
   }
 
   /** A unique-index violation that slipped past the read check (a concurrent insert) is still TAKEN. */
-  private async writeOrTaken<T extends CustomerResult | typeof RACE_LOST>(
-    path: FieldPath,
-    write: () => Promise<T>,
-  ): Promise<T | CustomerResult> {
+  private async writeOrTaken(path: FieldPath, write: () => Promise<CustomerResult>): Promise<CustomerResult> {
     try {
       return await write();
     } catch (error) {
@@ -407,13 +433,59 @@ export class CustomerService {
   }
 }
 
-const RACE_LOST = Symbol('race lost');
+/** One valid upsert input, at its place in the call. */
+interface UpsertItem {
+  index: number;
+  path: FieldPath;
+  changes: CustomerFieldChanges;
+}
+
+/** What one call does to the customer of one external id (see `planUpsert`). */
+interface UpsertPlan {
+  externalId: string;
+  /** The row as read under its lock; null when no customer held the id. */
+  current: CustomerEntity | null;
+  /** The row as the inputs leave it: `current` itself when none changed it; null when none could create it. */
+  row: CustomerEntity | null;
+  created: boolean;
+  activities: CustomerActivityEntity[];
+  results: Array<[number, UpsertResult]>;
+}
+
+/**
+ * External ids in the order the database's binary collation sorts them (by
+ * code point, which is UTF-8 byte order), the order in which every write
+ * locks them; JavaScript's default sort compares UTF-16 units, which differs
+ * above U+FFFF.
+ */
+function inLockOrder(externalIds: string[]): string[] {
+  return externalIds
+    .map((externalId) => ({ externalId, bytes: Buffer.from(externalId, 'utf8') }))
+    .sort((a, b) => Buffer.compare(a.bytes, b.bytes))
+    .map((item) => item.externalId);
+}
+
+/** Writes a row this transaction read under its lock; a version that moved meanwhile means the lock did not hold. */
+async function writeLockedRow(repositories: Repositories, current: CustomerEntity, next: CustomerEntity): Promise<void> {
+  const { id: _id, brand: _brand, createdAt: _createdAt, ...columns } = next;
+  const written = await repositories.customers.updateIfVersion(
+    current.brand,
+    current.id,
+    current.version,
+    columns satisfies CustomerColumns,
+  );
+  if (!written) throw new Error(`Customer ${current.id} changed although its row was locked`);
+}
 
 export const IDEMPOTENCY_KEY_TTL_MS = 24 * 60 * 60 * 1000;
 export const IDEMPOTENCY_KEY_MAX_LENGTH = 255;
 
-/** Thrown inside a create's transaction to roll it back when its idempotency key is already claimed. */
-class IdempotencyKeyInUse extends Error {}
+/** Thrown inside a transaction to roll back what it wrote and answer with `result` (a refusal). */
+class RefusedWrite extends Error {
+  constructor(readonly result: CustomerResult) {
+    super('write refused');
+  }
+}
 
 function checkIdempotencyKey(key: string, field: FieldPath): UserError | null {
   const length = characterCount(key);
@@ -434,8 +506,6 @@ function idempotencyKeyReused(): UserError {
     'This idempotency key was used with a different input in the last 24 hours.',
   );
 }
-
-class ConcurrentWriteError extends Error {}
 
 const COMPARED_COLUMNS = [
   'externalId',
@@ -495,7 +565,10 @@ function taken(path: FieldPath): UserError {
   return userError([...path, 'externalId'], CustomerErrorCode.TAKEN, 'Another customer of this brand already has this external id.');
 }
 
-function versionConflict(path: FieldPath, currentVersion: number | null): UserError {
-  const detail = currentVersion === null ? 'the customer changed while this update ran' : `the current version is ${currentVersion}`;
-  return userError([...path, 'expectedVersion'], CustomerErrorCode.VERSION_CONFLICT, `Version conflict: ${detail}; nothing was changed.`);
+function versionConflict(path: FieldPath, currentVersion: number): UserError {
+  return userError(
+    [...path, 'expectedVersion'],
+    CustomerErrorCode.VERSION_CONFLICT,
+    `Version conflict: the current version is ${currentVersion}; nothing was changed.`,
+  );
 }

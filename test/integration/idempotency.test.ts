@@ -94,6 +94,44 @@ describeDb('createCustomer with an idempotency key', () => {
     expect(responses.map((response) => response.customer?.id)).toEqual(Array.from({ length: 20 }, () => row!.id));
   });
 
+  it('returns the first customer on a retry with an externalId instead of TAKEN', async () => {
+    const input = { givenName: 'Synced', familyName: 'Externalretry', externalId: 'ext-idem-retry' };
+    const first = await create(input, 'external-retry-key');
+    expect(first.userErrors).toEqual([]);
+    const retry = await create(input, 'external-retry-key');
+    expect(retry).toEqual(first);
+    expect(await countNamed('Externalretry')).toBe(1);
+  });
+
+  it('creates one customer for 20 concurrent retries with an externalId and one key, and answers each with its id', async () => {
+    const input = { givenName: 'Racer', familyName: 'Externalrace', externalId: 'ext-idem-race' };
+    const responses = await Promise.all(Array.from({ length: 20 }, () => create(input, 'external-race-key')));
+    const rows = await t.sql<{ id: string }>('SELECT id FROM customers WHERE family_name = ?', ['Externalrace']);
+    expect(rows).toHaveLength(1);
+    expect(responses.map((response) => response.userErrors)).toEqual(Array.from({ length: 20 }, () => []));
+    expect(responses.map((response) => response.customer?.id)).toEqual(Array.from({ length: 20 }, () => rows[0]!.id));
+    expect(await keyRows('external-race-key')).toEqual([{ customer_id: rows[0]!.id }]);
+  });
+
+  it('refuses the same key with a changed externalId with IDEMPOTENCY_KEY_REUSED and writes nothing', async () => {
+    const first = await create({ givenName: 'Synced', familyName: 'Externalreuse', externalId: 'ext-idem-reuse-1' }, 'external-reuse-key');
+    expect(first.userErrors).toEqual([]);
+    const other = await create({ givenName: 'Synced', familyName: 'Externalreuse', externalId: 'ext-idem-reuse-2' }, 'external-reuse-key');
+    expect(other).toEqual({ customer: null, userErrors: [{ field: ['idempotencyKey'], code: 'IDEMPOTENCY_KEY_REUSED' }] });
+    expect(await countNamed('Externalreuse')).toBe(1);
+    expect(await t.sql('SELECT id FROM customers WHERE external_id = ?', ['ext-idem-reuse-2'])).toEqual([]);
+    expect(await keyRows('external-reuse-key')).toEqual([{ customer_id: first.customer!.id }]);
+  });
+
+  it('answers TAKEN and keeps no claim when a new key meets an externalId another customer holds', async () => {
+    const holder = await create({ givenName: 'Holder', familyName: 'Externalheld', externalId: 'ext-idem-held' });
+    expect(holder.userErrors).toEqual([]);
+    const refused = await create({ givenName: 'Other', familyName: 'Externalheld', externalId: 'ext-idem-held' }, 'held-key');
+    expect(refused).toEqual({ customer: null, userErrors: [{ field: ['input', 'externalId'], code: 'TAKEN' }] });
+    expect(await keyRows('held-key')).toEqual([]);
+    expect(await countNamed('Externalheld')).toBe(1);
+  });
+
   it('removes expired keys when deleteExpiredIdempotencyKeys runs', async () => {
     const first = await create({ givenName: 'Expired', familyName: 'Cleanedup' }, 'expired-key');
     const live = await create({ givenName: 'Live', familyName: 'Stillhere' }, 'live-key');

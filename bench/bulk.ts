@@ -1,0 +1,298 @@
+/**
+ * `npm run bench:bulk`: how fast does `upsertCustomers` write (issue goals:
+ * ≥ 20,000 new and ≥ 10,000 updated rows/s, each ≥ 0.5× the raw statement)?
+ * Drops and re-creates BENCH_DATABASE_URL (MySQL/MariaDB, a database for this
+ * benchmark only), starts the real server, and times over HTTP BENCH_CALLS
+ * calls of 1,000 new customers each, then 1,000 updates of them each. The
+ * baselines, in the same run on the same table, each call alternating with the
+ * API's: the same customer rows written by hand through mysql2 as one
+ * multi-row INSERT per 1,000, then as one `INSERT … ON DUPLICATE KEY UPDATE`
+ * per 1,000 with the same changes. The API
+ * also validates every input, writes one activity per row and answers over
+ * HTTP; the baselines write the customer rows only.
+ *
+ * Prints a table and writes the figures to test-results/bench/bulk.json.
+ */
+import 'reflect-metadata';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { createConnection, createPool, Pool } from 'mysql2/promise';
+import { loadConfig } from '../src/config/config';
+import { CustomerEntity } from '../src/entities/customer.entity';
+import { createLogger } from '../src/logging/logger';
+import { RunningServer, startServer } from '../src/server';
+import { newCustomerRow } from '../src/services/customer.service';
+import { mysqlSettings, MysqlSettings, positiveInteger } from './bench-settings';
+
+const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/customer_bench_bulk';
+const CALLS = positiveInteger('BENCH_CALLS', 10);
+const WARM_UP = positiveInteger('BENCH_WARM_UP', 2);
+const BATCH = 1000;
+const NEW_ROWS_GOAL = 20_000;
+const UPDATED_ROWS_GOAL = 10_000;
+const RATIO_GOAL = 0.5;
+/** Requests without a token act as this brand outside production. */
+const API_BRAND = 'default';
+/** The baselines write their own rows, beside the API's, into the same table. */
+const RAW_BRAND = 'bench_raw';
+const OUTPUT = resolve(__dirname, '../../../test-results/bench/bulk.json');
+
+const UPSERT_MANY = `mutation UpsertMany($inputs: [UpsertCustomerInput!]!) {
+  upsertCustomers(inputs: $inputs) {
+    results { index created customer { id version } userErrors { code } }
+    userErrors { code }
+  }
+}`;
+
+interface UpsertManyResponse {
+  data?: {
+    upsertCustomers: {
+      results: Array<{ index: number; created: boolean; customer: { id: string; version: number } | null; userErrors: unknown[] }>;
+      userErrors: unknown[];
+    };
+  };
+  errors?: unknown[];
+}
+
+/** The figure format every bench script writes (read by `npm run bench`). */
+interface Figure {
+  name: string;
+  value: number;
+  unit: string;
+  baseline?: number;
+  ratio?: number;
+  goal?: string;
+  met?: boolean;
+}
+
+interface UpsertInput {
+  externalId: string;
+  givenName: string;
+  familyName: string;
+  emailAddress: string;
+  phoneNumber: string;
+  languageCode: string;
+  metadata: Record<string, unknown>;
+}
+
+/** One call's inputs: realistic, all valid; `round` 0 creates, later rounds change every customer. */
+function inputsFor(prefix: string, call: number, round: number): UpsertInput[] {
+  return Array.from({ length: BATCH }, (_, index) => {
+    const n = call * BATCH + index;
+    const suffix = String(n).padStart(6, '0');
+    return {
+      externalId: `${prefix}-${suffix}`,
+      givenName: round === 0 ? 'Bulk' : `Bulk ${['Anna', 'Jörg', 'Zoë'][round % 3]}`,
+      familyName: `Customer ${String.fromCharCode(65 + (n % 26))}`,
+      emailAddress: `bulk.${prefix}.${suffix}.${round}@example.com`,
+      phoneNumber: `+4930726${String(200000 + (n % 800000))}`,
+      languageCode: 'de-DE',
+      metadata: { source: 'bench', round },
+    };
+  });
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+/**
+ * Runs `subject` and `baseline` WARM_UP times unmeasured, then CALLS times
+ * each, alternating, so a change in the machine's load meets both alike; the
+ * answer is rows/s at the median call of each.
+ */
+async function rowsPerSecond(
+  label: string,
+  subject: (index: number) => Promise<void>,
+  baseline: (index: number) => Promise<void>,
+): Promise<{ subject: number; baseline: number }> {
+  process.stdout.write(`Measuring ${label}…\n`);
+  for (let index = 0; index < WARM_UP; index += 1) {
+    await baseline(index);
+    await subject(index);
+  }
+  const timed = async (call: (index: number) => Promise<void>, index: number): Promise<number> => {
+    const started = performance.now();
+    await call(index);
+    return performance.now() - started;
+  };
+  const subjectMs: number[] = [];
+  const baselineMs: number[] = [];
+  for (let index = WARM_UP; index < WARM_UP + CALLS; index += 1) {
+    baselineMs.push(await timed(baseline, index));
+    subjectMs.push(await timed(subject, index));
+  }
+  return { subject: BATCH / (median(subjectMs) / 1000), baseline: BATCH / (median(baselineMs) / 1000) };
+}
+
+async function apiCall(server: RunningServer, inputs: UpsertInput[], expectCreated: boolean): Promise<void> {
+  const response = await fetch(server.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: UPSERT_MANY, variables: { inputs } }),
+  });
+  const body = (await response.json()) as UpsertManyResponse;
+  const payload = body.data?.upsertCustomers;
+  const wrong = payload?.results.find((result) => result.created !== expectCreated || result.userErrors.length > 0);
+  if (body.errors || !payload || payload.userErrors.length > 0 || payload.results.length !== inputs.length || wrong) {
+    throw new Error(`upsertCustomers answered unexpectedly: ${JSON.stringify(body).slice(0, 500)}`);
+  }
+}
+
+const RAW_COLUMNS = [
+  'id',
+  'brand',
+  'external_id',
+  'given_name',
+  'family_name',
+  'name_key',
+  'family_name_key',
+  'email_address',
+  'email_key',
+  'phone_number',
+  'language_code',
+  'metadata',
+  'created_at',
+  'updated_at',
+  'deleted_at',
+  'version',
+] as const;
+
+/** The row values in RAW_COLUMNS order, as the service computes them (derived keys included). */
+function rawValues(row: CustomerEntity): unknown[] {
+  return [
+    row.id,
+    row.brand,
+    row.externalId,
+    row.givenName,
+    row.familyName,
+    row.nameKey,
+    row.familyNameKey,
+    row.emailAddress,
+    row.emailKey,
+    row.phoneNumber,
+    row.languageCode,
+    JSON.stringify(row.metadata),
+    row.createdAt,
+    row.updatedAt,
+    row.deletedAt,
+    row.version,
+  ];
+}
+
+/** Hand-written baselines: one statement per 1,000 rows, autocommit. */
+class RawWriter {
+  private readonly rowsByCall = new Map<number, CustomerEntity[]>();
+
+  constructor(private readonly pool: Pool) {}
+
+  async insert(call: number): Promise<void> {
+    const now = new Date();
+    const rows = inputsFor('raw', call, 0).map((input) => newCustomerRow(RAW_BRAND, input, now));
+    this.rowsByCall.set(call, rows);
+    await this.pool.query(`INSERT INTO customers (${RAW_COLUMNS.join(', ')}) VALUES ?`, [rows.map(rawValues)]);
+  }
+
+  async update(call: number, round: number): Promise<void> {
+    const now = new Date();
+    const inputs = inputsFor('raw', call, round);
+    const rows = this.rowsByCall.get(call)!.map((row, index) => {
+      const changed = newCustomerRow(RAW_BRAND, inputs[index]!, now);
+      return { ...changed, id: row.id, createdAt: row.createdAt, version: row.version + round };
+    });
+    const updates = RAW_COLUMNS.filter((column) => !['id', 'brand', 'created_at'].includes(column))
+      .map((column) => `${column} = VALUES(${column})`)
+      .join(', ');
+    await this.pool.query(`INSERT INTO customers (${RAW_COLUMNS.join(', ')}) VALUES ? ON DUPLICATE KEY UPDATE ${updates}`, [
+      rows.map(rawValues),
+    ]);
+  }
+}
+
+async function recreateDatabase(database: MysqlSettings): Promise<void> {
+  const { host, port, user, password } = database;
+  const connection = await createConnection({ host, port, user, password, connectTimeout: 3000 });
+  try {
+    await connection.query(`DROP DATABASE IF EXISTS \`${database.database}\``);
+    await connection.query(`CREATE DATABASE \`${database.database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  } finally {
+    await connection.end();
+  }
+}
+
+function rateFigure(name: string, value: number, baseline: number, floor: number): Figure {
+  const ratio = value / baseline;
+  return {
+    name,
+    value: Math.round(value),
+    unit: 'rows/s',
+    baseline: Math.round(baseline),
+    ratio: Number(ratio.toFixed(3)),
+    goal: `≥ ${floor} rows/s and ≥ ${RATIO_GOAL}× baseline`,
+    met: value >= floor && ratio >= RATIO_GOAL,
+  };
+}
+
+function printTable(figures: Figure[]): void {
+  const header = ['figure', 'value', 'baseline', 'ratio', 'goal', 'met'];
+  const lines = figures.map((figure) => [
+    figure.name,
+    `${figure.value} ${figure.unit}`,
+    figure.baseline === undefined ? '' : String(figure.baseline),
+    figure.ratio === undefined ? '' : figure.ratio.toFixed(2),
+    figure.goal ?? '',
+    figure.met === undefined ? '' : figure.met ? 'met' : 'MISSED',
+  ]);
+  const widths = header.map((title, column) => Math.max(title.length, ...lines.map((line) => line[column]!.length)));
+  const format = (cells: string[]): string => `| ${cells.map((cell, column) => cell.padEnd(widths[column]!)).join(' | ')} |`;
+  console.log(
+    `\nupsertCustomers, ${BATCH} rows per call, median of ${CALLS} calls (alternating with the baseline's) after ${WARM_UP} warm-up calls`,
+  );
+  console.log(format(header));
+  console.log(`|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`);
+  for (const line of lines) console.log(format(line));
+}
+
+async function main(): Promise<void> {
+  const database = mysqlSettings(DATABASE_URL);
+  await recreateDatabase(database);
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', PORT: '0', DATABASE_URL });
+  const server = await startServer(config, createLogger(config.logLevel));
+  const { host, port, user, password } = database;
+  const pool = createPool({ host, port, user, password, database: database.database, timezone: 'Z', connectionLimit: 2 });
+  try {
+    console.log(`Bulk-write benchmark on MySQL ${host}:${port}/${database.database}`);
+    const raw = new RawWriter(pool);
+    const created = await rowsPerSecond(
+      'upsertCustomers of new customers against a raw multi-row INSERT',
+      (call) => apiCall(server, inputsFor(API_BRAND, call, 0), true),
+      (call) => raw.insert(call),
+    );
+    const updated = await rowsPerSecond(
+      'upsertCustomers of existing customers against a raw INSERT … ON DUPLICATE KEY UPDATE',
+      (call) => apiCall(server, inputsFor(API_BRAND, call, 1), false),
+      (call) => raw.update(call, 1),
+    );
+    const figures: Figure[] = [
+      rateFigure('upsertCustomers new rows', created.subject, created.baseline, NEW_ROWS_GOAL),
+      rateFigure('upsertCustomers updated rows', updated.subject, updated.baseline, UPDATED_ROWS_GOAL),
+      { name: 'raw multi-row INSERT', value: Math.round(created.baseline), unit: 'rows/s' },
+      { name: 'raw INSERT … ON DUPLICATE KEY UPDATE', value: Math.round(updated.baseline), unit: 'rows/s' },
+    ];
+    printTable(figures);
+    mkdirSync(dirname(OUTPUT), { recursive: true });
+    writeFileSync(OUTPUT, `${JSON.stringify(figures, null, 2)}\n`);
+    console.log(`\nFigures written to ${OUTPUT}`);
+  } finally {
+    await pool.end();
+    await server.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error('Benchmark failed:', error instanceof Error ? error.message : error);
+  process.exit(1);
+});

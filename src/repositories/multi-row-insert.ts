@@ -1,0 +1,73 @@
+import { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+
+/**
+ * Most values bound in one statement: below SQLite's 32,766 and MySQL's 65,535
+ * placeholders, so one statement carries up to 1,875 rows of 16 columns.
+ */
+const MAX_BOUND_VALUES = 30_000;
+
+/** What an inserted row that meets an existing one on a unique key does. */
+export type InsertConflict =
+  /** Fail with a unique violation (the default). */
+  | { kind: 'fail' }
+  /**
+   * Leave the existing row as it is, and on MySQL lock it exclusively (a no-op
+   * `ON DUPLICATE KEY UPDATE`: INSERT IGNORE would take a shared lock, and two
+   * shared holders deadlock when both go on to write the row). `target` is the
+   * unique key the conflict is expected on.
+   */
+  | { kind: 'keep'; target: readonly string[] }
+  /** Rewrite every column of the existing row but `fixed` from the inserted one (an upsert on `target`). */
+  | { kind: 'overwrite'; target: readonly string[]; fixed: readonly string[] };
+
+/**
+ * Inserts whole entity rows with one multi-row statement per MAX_BOUND_VALUES
+ * values, each value converted by the driver exactly as TypeORM's own writes
+ * convert it (dates, simple-json). TypeORM's insert query builder gives the
+ * same SQL, but it registers every value as a named parameter and scans them
+ * repeatedly, which at a thousand rows costs far more than the statement.
+ */
+export async function insertRows<T extends ObjectLiteral>(
+  manager: EntityManager,
+  entity: EntityTarget<T>,
+  rows: readonly T[],
+  conflict: InsertConflict = { kind: 'fail' },
+): Promise<void> {
+  if (rows.length === 0) return;
+  const connection = manager.connection;
+  const driver = connection.driver;
+  const metadata = connection.getMetadata(entity);
+  const columns = metadata.columns;
+  const name = (column: string) => driver.escape(column);
+  const mysql = connection.options.type === 'mysql';
+  const head = `INSERT INTO ${name(metadata.tableName)} (${columns.map((column) => name(column.databaseName)).join(', ')}) VALUES `;
+  const tail = conflictClause(
+    conflict,
+    mysql,
+    name,
+    columns.map((column) => column.databaseName),
+  );
+  const placeholders = `(${columns.map(() => '?').join(', ')})`;
+  const perStatement = Math.max(1, Math.floor(MAX_BOUND_VALUES / columns.length));
+  for (let start = 0; start < rows.length; start += perStatement) {
+    const chunk = rows.slice(start, start + perStatement);
+    const parameters: unknown[] = [];
+    for (const row of chunk) {
+      for (const column of columns) parameters.push(driver.preparePersistentValue(column.getEntityValue(row), column) ?? null);
+    }
+    await manager.query(`${head}${chunk.map(() => placeholders).join(', ')}${tail}`, parameters);
+  }
+}
+
+function conflictClause(conflict: InsertConflict, mysql: boolean, name: (column: string) => string, columns: string[]): string {
+  if (conflict.kind === 'fail') return '';
+  const target = conflict.target.map(name).join(', ');
+  if (conflict.kind === 'keep') {
+    const column = name(conflict.target[0]!);
+    return mysql ? ` ON DUPLICATE KEY UPDATE ${column} = ${column}` : ` ON CONFLICT (${target}) DO NOTHING`;
+  }
+  const rewritten = columns.filter((column) => !conflict.fixed.includes(column)).map(name);
+  return mysql
+    ? ` ON DUPLICATE KEY UPDATE ${rewritten.map((column) => `${column} = VALUES(${column})`).join(', ')}`
+    : ` ON CONFLICT (${target}) DO UPDATE SET ${rewritten.map((column) => `${column} = excluded.${column}`).join(', ')}`;
+}
