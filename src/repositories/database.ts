@@ -2,6 +2,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { ActivityRepository } from './activity.repository';
 import { ChannelRepository } from './channel.repository';
 import { CustomerRepository } from './customer.repository';
+import { EventRepository } from '../data/repositories/event.repository';
 import { FlagRepository } from './flag.repository';
 import { IdempotencyRepository } from './idempotency.repository';
 import { TransactionRunner } from './transaction-runner';
@@ -13,6 +14,7 @@ export interface Repositories {
   flags: FlagRepository;
   activities: ActivityRepository;
   idempotencyKeys: IdempotencyRepository;
+  events: EventRepository;
 }
 
 function repositoriesFor(manager: EntityManager): Repositories {
@@ -22,6 +24,7 @@ function repositoriesFor(manager: EntityManager): Repositories {
     flags: new FlagRepository(manager),
     activities: new ActivityRepository(manager),
     idempotencyKeys: new IdempotencyRepository(manager),
+    events: new EventRepository(manager),
   };
 }
 

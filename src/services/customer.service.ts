@@ -16,6 +16,7 @@ import { CustomerOrder } from '../types/customer-order.input';
 import { CustomerFieldChanges, checkNotBothNamesBlank, validateCustomerFields } from '../validation/customer-fields.validator';
 import { applyMergePatch, caseKey, characterCount, checkMetadata, isUnstorableText } from '../validation/field-rules';
 import { systemActivity, SystemActivityType } from './activity-log';
+import { recordActivities, recordPurge } from '../domain/event/change-log';
 import { ChannelRequest, CustomerChannelService } from './customer-channel.service';
 import { CustomerFlagService } from './customer-flag.service';
 import { newCustomerId } from './customer-ids';
@@ -188,6 +189,7 @@ export class CustomerService {
       await repositories.channels.deleteByCustomer(brand, id);
       await repositories.idempotencyKeys.deleteByCustomer(brand, id);
       await repositories.customers.delete(brand, id);
+      await recordPurge(repositories, customer, this.now());
       return { deletedCustomerId: id, userErrors: [] };
     });
   }
@@ -204,7 +206,7 @@ export class CustomerService {
     await repositories.flags.insert(
       [...new Set(flagNames)].map((name) => ({ customerId: customer.id, name, brand: customer.brand, addedAt: now })),
     );
-    await repositories.activities.insert([systemActivity(customer, SystemActivityType.CREATED, {}, now)]);
+    await recordActivities(repositories, [systemActivity(customer, SystemActivityType.CREATED, {}, now)]);
   }
 
   async update(brand: string, input: UpdateCustomerInput): Promise<CustomerResult> {
@@ -264,7 +266,7 @@ export class CustomerService {
           version: current.version + 1,
         });
         if (!written) return RACE_LOST;
-        await repositories.activities.insert([systemActivity(current, SystemActivityType.DELETED, {}, now)]);
+        await recordActivities(repositories, [systemActivity(current, SystemActivityType.DELETED, {}, now)]);
         return { deletedCustomerId: id, userErrors: [] };
       });
       if (outcome !== RACE_LOST) return outcome;
@@ -324,7 +326,7 @@ export class CustomerService {
             results.push({ ...outcome, created: false });
           }
           await writePending();
-          await repositories.activities.insert(activities);
+          await recordActivities(repositories, activities);
           return results;
         });
       } catch (error) {
@@ -373,7 +375,7 @@ export class CustomerService {
     if (!ok) return RACE_LOST;
     const activity = systemActivity(written, SystemActivityType.UPDATED, { changedFields: changed }, now);
     if (activities) activities.push(activity);
-    else await repositories.activities.insert([activity]);
+    else await recordActivities(repositories, [activity]);
     return { customer: written, userErrors: [] };
   }
 
