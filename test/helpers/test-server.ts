@@ -3,6 +3,7 @@ import { basename } from 'node:path';
 import { Writable } from 'node:stream';
 import { loadConfig } from '../../src/config/config';
 import { createLogger } from '../../src/logging/logger';
+import { currentTrace } from '../../src/observability/request-trace';
 import { RunningServer, startServer } from '../../src/server';
 import { MYSQL_AVAILABLE_ENV, onTestServer, serverUrl } from './mysql-server';
 import { MYSQL_RUN_MARKER } from './run-marker';
@@ -28,7 +29,7 @@ export interface TestServer {
     variables?: Record<string, unknown>,
     headers?: Record<string, string>,
   ): Promise<GraphQLResponse<T>>;
-  /** Runs `work` and reports the SQL statements the server issued meanwhile. */
+  /** Runs `work` and reports the SQL statements the server issued meanwhile for requests. */
   countStatements<T>(work: () => Promise<T>): Promise<{ result: T; count: number; statements: string[] }>;
   /** Runs raw SQL on the test database (for seeding and for checking what was written). */
   sql<T = Record<string, unknown>>(query: string, parameters?: unknown[]): Promise<T[]>;
@@ -68,7 +69,10 @@ export async function startTestServer(env: Record<string, string> = {}, options:
     },
     async countStatements<T>(work: () => Promise<T>) {
       const statements: string[] = [];
-      const stop = server.statementLog.subscribe((sql) => statements.push(sql));
+      // Requests' statements only: the change feed's background work runs outside every request.
+      const stop = server.statementLog.subscribe((sql) => {
+        if (currentTrace()) statements.push(sql);
+      });
       try {
         const result = await work();
         return { result, count: statements.length, statements };
