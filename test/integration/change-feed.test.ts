@@ -172,6 +172,17 @@ describeDb('Query.customerEvents (change feed)', () => {
     expect(rows.map((row) => row.type)).toEqual(['PURGED']);
   });
 
+  it('removes events older than EVENTS_RETENTION_DAYS, and only those', async () => {
+    const old = await createValidCustomer(t, { givenName: 'Old' });
+    const recent = await createValidCustomer(t, { givenName: 'Recent' });
+    await wholeFeed(t, { customerId: old.id });
+    const longAgo = new Date(Date.now() - 31 * 24 * 60 * 60 * 1000).toISOString().replace('T', ' ').replace('Z', '');
+    await t.sql('UPDATE customer_events SET occurred_at = ? WHERE customer_id = ?', [longAgo, old.id]);
+    expect(await t.server.changeFeed.deleteExpired()).toBeGreaterThanOrEqual(1);
+    expect(await wholeFeed(t, { customerId: old.id })).toEqual([]);
+    expect((await wholeFeed(t, { customerId: recent.id })).map((event) => event.type)).toEqual(['CREATED']);
+  });
+
   it('a consumer paging with after sees every event exactly once, in sequence order per customer, while 4 writers commit', async () => {
     const customers = await Promise.all(
       Array.from({ length: 4 }, (_, index) => createValidCustomer(t, { givenName: `Writer${'abcd'[index]}` })),
