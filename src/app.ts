@@ -2,6 +2,8 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { Express } from 'express';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { DataSource } from 'typeorm';
 import { createAuthenticator } from './auth/authenticator';
 import { Config } from './config/config';
@@ -22,6 +24,10 @@ import { Logger } from './logging/logger';
 import { Database } from './repositories/database';
 import { buildCustomerSchema } from './schema/build-schema';
 import { createServices, Services } from './services/services';
+import { NatsEventPublisher } from './data/events/nats-event-publisher';
+import { ChangeFeedWorker } from './domain/event/change-feed-worker';
+import { EventRelay } from './domain/event/event-relay';
+import { registerEventMetrics } from './observability/event-metrics';
 
 export interface CustomerApp {
   app: Express;
@@ -30,6 +36,8 @@ export interface CustomerApp {
   database: Database;
   services: Services;
   lifecycle: Lifecycle;
+  /** Numbers, publishes and expires change events in the background; started and stopped by the server. */
+  changeFeed: ChangeFeedWorker;
 }
 
 export interface CustomerAppDeps {
@@ -51,6 +59,7 @@ export async function createCustomerApp({ config, dataSource, statementLog, logg
   });
   const services = createServices(database, config.cursorSecret, registry);
   const lifecycle: Lifecycle = { shuttingDown: false };
+  const changeFeed = createChangeFeed(config, database, services, logger, metrics);
   const development = config.nodeEnv === 'development';
 
   const apollo = new ApolloServer<RequestContext>({
@@ -95,5 +104,35 @@ export async function createCustomerApp({ config, dataSource, statementLog, logg
     }),
   );
   app.use(bodyErrorHandler);
-  return { app, metrics, apollo, database, services, lifecycle };
+  return { app, metrics, apollo, database, services, lifecycle, changeFeed };
+}
+
+/** The change feed's worker, with a NATS JetStream relay when EVENTS_NATS_URL is set. */
+function createChangeFeed(
+  config: Config,
+  database: Database,
+  services: Services,
+  logger: Logger,
+  metrics: ServiceMetrics,
+): ChangeFeedWorker {
+  const nats = config.events.nats;
+  let published: { inc(count: number): void } | null = null;
+  const relay = nats
+    ? new EventRelay(database, new NatsEventPublisher(nats), {
+        name: `nats:${nats.stream}`,
+        owner: `${hostname().slice(0, 40)}:${process.pid}:${randomUUID().slice(0, 8)}`,
+        onError: (error) => logger.warn({ err: error }, 'event relay: publishing to NATS failed; retrying'),
+        onPublished: (count) => published?.inc(count),
+      })
+    : null;
+  published = registerEventMetrics(metrics.registry, {
+    backlog: () => relay?.backlog() ?? database.read.events.backlog(Number.MAX_SAFE_INTEGER),
+  }).published;
+  return new ChangeFeedWorker({
+    database,
+    sequencer: services.eventSequencer,
+    relay,
+    retentionDays: config.events.retentionDays,
+    onError: (error, task) => logger.warn({ err: error, task }, 'change feed: background work failed; retrying'),
+  });
 }

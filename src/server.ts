@@ -57,6 +57,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
         .catch((error: unknown) => logger.warn({ err: error }, 'could not remove expired idempotency keys'));
     void removeExpiredKeys();
     const keyCleanup = setInterval(removeExpiredKeys, IDEMPOTENCY_CLEANUP_INTERVAL_MS).unref();
+    customerApp.changeFeed.start();
 
     let stopping: Promise<void> | undefined;
     const stop = (): Promise<void> => {
@@ -72,6 +73,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
         await closed;
         clearTimeout(grace);
         await customerApp.apollo.stop();
+        // Events are in the database already; stopping only ends the background work after its step in flight.
+        await customerApp.changeFeed.stop();
         await dataSource.destroy();
       })();
       return stopping;

@@ -37,6 +37,13 @@ export interface Config {
   /** HTTP server: how long a whole request may take, and how long an idle keep-alive connection stays open. */
   requestTimeoutMs: number;
   keepAliveTimeoutMs: number;
+  events: EventsConfig;
+}
+
+/** The change feed: how long events are kept, and the NATS JetStream they are also published to (when set). */
+export interface EventsConfig {
+  retentionDays: number;
+  nats: { url: string; stream: string } | null;
 }
 
 /**
@@ -149,6 +156,7 @@ export function loadConfig(env: Env = process.env): Config {
     statementTimeoutMs: parseInteger(env, 'DB_STATEMENT_TIMEOUT_MS', 10_000, 100, 600_000),
     requestTimeoutMs: parseInteger(env, 'HTTP_REQUEST_TIMEOUT_MS', 30_000, 1_000, 600_000),
     keepAliveTimeoutMs: parseInteger(env, 'HTTP_KEEP_ALIVE_TIMEOUT_MS', 65_000, 1_000, 600_000),
+    events: parseEvents(env),
   };
 }
 
@@ -198,6 +206,27 @@ function parseAuth(env: Env, nodeEnv: string): AuthConfig {
     audience,
     clockToleranceSeconds: parseInteger(env, 'AUTH_CLOCK_TOLERANCE_SECONDS', 30, 0, 600),
   };
+}
+
+/** JetStream stream names: letters, digits, `-` and `_` (no `.`, `*`, `>` or white space). */
+const STREAM_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+
+function parseEvents(env: Env): EventsConfig {
+  const retentionDays = parseInteger(env, 'EVENTS_RETENTION_DAYS', 30, 1, 3650);
+  const url = env.EVENTS_NATS_URL?.trim() || null;
+  const stream = env.EVENTS_NATS_STREAM?.trim() || 'CUSTOMERS';
+  if (!STREAM_NAME.test(stream)) throw new ConfigError('EVENTS_NATS_STREAM', `must be 1 to 64 letters, digits, - or _, got "${stream}"`);
+  if (url === null) return { retentionDays, nats: null };
+  for (const server of url.split(',')) {
+    let parsed: URL;
+    try {
+      parsed = new URL(server.trim());
+    } catch {
+      throw new ConfigError('EVENTS_NATS_URL', `is not a valid URL: "${server}" (expected nats://host:port)`);
+    }
+    if (!['nats:', 'tls:', 'ws:', 'wss:'].includes(parsed.protocol)) throw new ConfigError('EVENTS_NATS_URL', 'must be a nats:// URL');
+  }
+  return { retentionDays, nats: { url, stream } };
 }
 
 function parseRouterSecret(raw: string | undefined): string | null {

@@ -7,10 +7,18 @@ import { CustomerChannelEntity } from '../entities/customer-channel.entity';
 import { CustomerEntity } from '../entities/customer.entity';
 import { CustomerFlagEntity } from '../entities/customer-flag.entity';
 import { IdempotencyKeyEntity } from '../entities/idempotency-key.entity';
+import { CustomerEventEntity } from '../data/entities/customer-event.entity';
 import { migrations } from '../migrations';
 import { mysqlDriverWithSessionSetup } from './mysql-session';
 
-export const entities = [CustomerEntity, CustomerChannelEntity, CustomerFlagEntity, CustomerActivityEntity, IdempotencyKeyEntity];
+export const entities = [
+  CustomerEntity,
+  CustomerChannelEntity,
+  CustomerFlagEntity,
+  CustomerActivityEntity,
+  IdempotencyKeyEntity,
+  CustomerEventEntity,
+];
 
 export interface DataSourceOptions {
   /** Receives every SQL statement; used for statement counting and metrics. */

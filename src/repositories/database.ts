@@ -2,6 +2,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { ActivityRepository } from './activity.repository';
 import { ChannelRepository } from './channel.repository';
 import { CustomerRepository } from './customer.repository';
+import { EventRepository } from '../data/repositories/event.repository';
 import { FlagRepository } from './flag.repository';
 import { IdempotencyRepository } from './idempotency.repository';
 import { TransactionRunner } from './transaction-runner';
@@ -13,6 +14,7 @@ export interface Repositories {
   flags: FlagRepository;
   activities: ActivityRepository;
   idempotencyKeys: IdempotencyRepository;
+  events: EventRepository;
 }
 
 function repositoriesFor(manager: EntityManager): Repositories {
@@ -22,6 +24,7 @@ function repositoriesFor(manager: EntityManager): Repositories {
     flags: new FlagRepository(manager),
     activities: new ActivityRepository(manager),
     idempotencyKeys: new IdempotencyRepository(manager),
+    events: new EventRepository(manager),
   };
 }
 
@@ -29,14 +32,28 @@ function repositoriesFor(manager: EntityManager): Repositories {
 export class Database {
   readonly read: Repositories;
   private readonly transactions: TransactionRunner;
+  private readonly eventListeners = new Set<() => void>();
 
   constructor(readonly dataSource: DataSource) {
     this.read = repositoriesFor(dataSource.manager);
     this.transactions = new TransactionRunner(dataSource);
   }
 
-  transaction<T>(work: (repositories: Repositories) => Promise<T>): Promise<T> {
-    return this.transactions.run((manager) => work(repositoriesFor(manager)));
+  async transaction<T>(work: (repositories: Repositories) => Promise<T>): Promise<T> {
+    let committed: Repositories | undefined;
+    const result = await this.transactions.run((manager) => {
+      // A retried transaction starts again with fresh repositories; the last attempt is the one that committed.
+      committed = repositoriesFor(manager);
+      return work(committed);
+    });
+    if (committed && committed.events.inserted > 0) for (const listener of this.eventListeners) listener();
+    return result;
+  }
+
+  /** Calls `listener` after every commit that wrote events (synchronously: keep it cheap); returns the function that stops it. */
+  onEventsCommitted(listener: () => void): () => void {
+    this.eventListeners.add(listener);
+    return () => this.eventListeners.delete(listener);
   }
 
   /** Whether the database answers; used by the readiness probe. */

@@ -11,6 +11,7 @@ import { CustomerFlagResolver } from '../resolvers/customer-flag.resolver';
 import { CustomerFieldsResolver } from '../resolvers/customer-fields.resolver';
 import { CustomerMutationResolver } from '../resolvers/customer-mutation.resolver';
 import { CustomerQueryResolver } from '../resolvers/customer-query.resolver';
+import { CustomerEventResolver } from '../api/event/customer-event.resolver';
 import { resolveCustomerReference } from '../resolvers/customer.reference';
 import { describeRootTypes } from './root-type-descriptions';
 
@@ -32,6 +33,7 @@ export async function buildCustomerSchema(): Promise<GraphQLSchema> {
       CustomerFlagResolver,
       CustomerChannelResolver,
       CustomerActivityResolver,
+      CustomerEventResolver,
     ],
     skipCheck: true,
     authChecker: scopeAuthChecker,

@@ -2,20 +2,11 @@ import { CustomerActivityEntity } from '../entities/customer-activity.entity';
 import { CustomerEntity } from '../entities/customer.entity';
 import { Repositories } from '../repositories/database';
 import { ActivityOrigin } from '../types/activity-origin.enum';
+import { SystemActivityType } from '../core/system-activity-type';
 import { newActivityId } from './customer-ids';
+import { recordActivities } from '../domain/event/change-log';
 
-/** The activity types this service writes, in the same transaction as the change they describe. */
-export const SystemActivityType = {
-  CREATED: 'customer.created',
-  UPDATED: 'customer.updated',
-  DELETED: 'customer.deleted',
-  FLAG_ADDED: 'customer.flag_added',
-  FLAG_REMOVED: 'customer.flag_removed',
-  CHANNEL_ADDED: 'customer.channel_added',
-  CHANNEL_REMOVED: 'customer.channel_removed',
-} as const;
-
-export type SystemActivityType = (typeof SystemActivityType)[keyof typeof SystemActivityType];
+export { SystemActivityType } from '../core/system-activity-type';
 
 export function systemActivity(
   customer: Pick<CustomerEntity, 'id' | 'brand'>,
@@ -54,6 +45,6 @@ export async function recordCustomerChange(
   const version = customer.version + 1;
   const written = await repositories.customers.updateIfVersion(customer.brand, customer.id, customer.version, { version, updatedAt: now });
   if (!written) throw new Error(`Customer ${customer.id} changed although its row was locked`);
-  await repositories.activities.insert([systemActivity(customer, type, data, now)]);
+  await recordActivities(repositories, [systemActivity(customer, type, data, now)]);
   return { ...customer, version, updatedAt: now };
 }

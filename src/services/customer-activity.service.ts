@@ -11,6 +11,7 @@ import { ActivityOrigin } from '../types/activity-origin.enum';
 import { CustomerActivityFilter, RecordCustomerActivityInput } from '../types/customer-activity.type';
 import { validateExternalActivity } from '../validation/activity-rules';
 import { newActivityId } from './customer-ids';
+import { recordActivities } from '../domain/event/change-log';
 import { readNestedConnections } from './nested-pages';
 
 export const MAX_FILTER_TYPES = 100;
@@ -60,7 +61,7 @@ export class CustomerActivityService {
         occurredAt: input.occurredAt ?? now,
         recordedAt: now,
       };
-      await repositories.activities.insert([activity]);
+      await recordActivities(repositories, [activity]);
       return { activity, userErrors: [] };
     });
   }

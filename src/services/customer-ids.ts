@@ -10,3 +10,4 @@ function newId(prefix: string, now: Date): string {
 export const newCustomerId = (now: Date): string => newId('cus', now);
 export const newChannelId = (now: Date): string => newId('chn', now);
 export const newActivityId = (now: Date): string => newId('act', now);
+export const newEventId = (now: Date): string => newId('evt', now);

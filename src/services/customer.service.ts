@@ -17,6 +17,7 @@ import { CustomerOrder } from '../types/customer-order.input';
 import { CustomerFieldChanges, checkNotBothNamesBlank, validateCustomerFields } from '../validation/customer-fields.validator';
 import { applyMergePatch, caseKey, characterCount, checkMetadata, isUnstorableText } from '../validation/field-rules';
 import { systemActivity, SystemActivityType } from './activity-log';
+import { recordActivities, recordPurge } from '../domain/event/change-log';
 import { ChannelRequest, CustomerChannelService } from './customer-channel.service';
 import { CustomerFlagService } from './customer-flag.service';
 import { newCustomerId } from './customer-ids';
@@ -191,6 +192,7 @@ export class CustomerService {
       await repositories.channels.deleteByCustomer(brand, id);
       await repositories.idempotencyKeys.deleteByCustomer(brand, id);
       await repositories.customers.delete(brand, id);
+      await recordPurge(repositories, customer, this.now());
       return { deletedCustomerId: id, userErrors: [] };
     });
   }
@@ -207,7 +209,7 @@ export class CustomerService {
     await repositories.flags.insert(
       [...new Set(flagNames)].map((name) => ({ customerId: customer.id, name, brand: customer.brand, addedAt: now })),
     );
-    await repositories.activities.insert([systemActivity(customer, SystemActivityType.CREATED, {}, now)]);
+    await recordActivities(repositories, [systemActivity(customer, SystemActivityType.CREATED, {}, now)]);
   }
 
   /**
@@ -235,7 +237,7 @@ export class CustomerService {
           if (taken) return { customer: null, userErrors: [taken] };
         }
         await writeLockedRow(repositories, current, change.row);
-        await repositories.activities.insert([change.activity]);
+        await recordActivities(repositories, [change.activity]);
         return { customer: change.row, userErrors: [] };
       }),
     );
@@ -268,7 +270,7 @@ export class CustomerService {
       if (!current) return { deletedCustomerId: null, userErrors: [customerNotFound(['id'])] };
       const now = this.now();
       await writeLockedRow(repositories, current, { ...current, deletedAt: now, updatedAt: now, version: current.version + 1 });
-      await repositories.activities.insert([systemActivity(current, SystemActivityType.DELETED, {}, now)]);
+      await recordActivities(repositories, [systemActivity(current, SystemActivityType.DELETED, {}, now)]);
       return { deletedCustomerId: id, userErrors: [] };
     });
   }
@@ -328,7 +330,7 @@ export class CustomerService {
       }
       const all = [...byExternalId.values()];
       await repositories.customers.writeLocked(all.filter((item) => !item.created && item.row !== item.current).map((item) => item.row!));
-      await repositories.activities.insert(all.flatMap((item) => item.activities));
+      await recordActivities(repositories, all.flatMap((item) => item.activities));
       return all;
     });
     for (const item of plans) for (const [index, result] of item.results) results[index] = result;

@@ -5,6 +5,8 @@ import { CustomerActivityService } from './customer-activity.service';
 import { CustomerChannelService } from './customer-channel.service';
 import { CustomerFlagService } from './customer-flag.service';
 import { CustomerService } from './customer.service';
+import { CustomerEventService } from '../domain/event/customer-event.service';
+import { EventSequencer } from '../domain/event/event-sequencer';
 
 /** The services of one running server; shared by all requests. */
 export interface Services {
@@ -12,16 +14,22 @@ export interface Services {
   channels: CustomerChannelService;
   flags: CustomerFlagService;
   activities: CustomerActivityService;
+  events: CustomerEventService;
+  /** Numbers committed events for the feed and the relays; one per process. */
+  eventSequencer: EventSequencer;
 }
 
 export function createServices(database: Database, cursorSecret: string, registry: FlagRegistry): Services {
   const cursors = new CursorCodec(cursorSecret);
   const channels = new CustomerChannelService({ database });
   const flags = new CustomerFlagService({ database, registry, cursors });
+  const eventSequencer = new EventSequencer(database);
   return {
     customers: new CustomerService({ database, cursors, channels, flags }),
     channels,
     flags,
     activities: new CustomerActivityService({ database, cursors }),
+    events: new CustomerEventService({ database, cursors, sequencer: eventSequencer }),
+    eventSequencer,
   };
 }

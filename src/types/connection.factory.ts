@@ -5,7 +5,12 @@ import { PageInfo } from './page-info.type';
  * The Relay connection and edge types for one node type, e.g. `Customer` →
  * `CustomerConnection` and `CustomerEdge`, all built the same way.
  */
-export function connectionTypes<TNode extends object>(nodeType: ClassType<TNode>, nodeName: string, plural: string) {
+export function connectionTypes<TNode extends object>(
+  nodeType: ClassType<TNode>,
+  nodeName: string,
+  plural: string,
+  options: { totalCount: boolean } = { totalCount: true },
+) {
   @ObjectType(`${nodeName}Edge`, { description: `One ${nodeName} in a page, with the cursor that points at it.` })
   class Edge {
     @Field({ description: 'An opaque cursor for this edge, for `after` or `before`.' })
@@ -15,7 +20,6 @@ export function connectionTypes<TNode extends object>(nodeType: ClassType<TNode>
     node!: TNode;
   }
 
-  @ObjectType(`${nodeName}Connection`, { description: `A page of ${plural}.` })
   class Connection {
     @Field(() => [Edge], { description: `The ${plural} of this page, each with its cursor.` })
     edges!: Edge[];
@@ -26,9 +30,17 @@ export function connectionTypes<TNode extends object>(nodeType: ClassType<TNode>
     @Field(() => PageInfo, { description: 'Where this page lies within the whole list.' })
     pageInfo!: PageInfo;
 
-    @Field(() => Int, { description: `How many ${plural} match the filter in all; counted only when asked for.` })
-    totalCount!: number;
+    totalCount?: number;
   }
+
+  // Feed-like connections have no totalCount: counting them would read their whole history.
+  if (options.totalCount) {
+    Field(() => Int, { description: `How many ${plural} match the filter in all; counted only when asked for.` })(
+      Connection.prototype,
+      'totalCount',
+    );
+  }
+  ObjectType(`${nodeName}Connection`, { description: `A page of ${plural}.` })(Connection);
 
   return { Edge, Connection };
 }

@@ -2,6 +2,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { MYSQL_AVAILABLE_ENV, onTestServer, TEST_MYSQL_URL } from './mysql-server';
 import { MYSQL_RUN_MARKER } from './run-marker';
+import { setUpNats } from './global-setup-nats';
 
 /**
  * Decides whether the MySQL half runs: it does when the server answers. When it
@@ -9,6 +10,7 @@ import { MYSQL_RUN_MARKER } from './run-marker';
  * REQUIRE_MYSQL_TESTS=1 (CI must never pass without it).
  */
 export default async function globalSetup(): Promise<void> {
+  await setUpNats();
   rmSync(MYSQL_RUN_MARKER, { force: true });
   const where = new URL(TEST_MYSQL_URL).host;
   try {

@@ -3,6 +3,7 @@ import { basename } from 'node:path';
 import { Writable } from 'node:stream';
 import { loadConfig } from '../../src/config/config';
 import { createLogger } from '../../src/logging/logger';
+import { currentTrace } from '../../src/observability/request-trace';
 import { RunningServer, startServer } from '../../src/server';
 import { MYSQL_AVAILABLE_ENV, onTestServer, serverUrl } from './mysql-server';
 import { MYSQL_RUN_MARKER } from './run-marker';
@@ -28,8 +29,10 @@ export interface TestServer {
     variables?: Record<string, unknown>,
     headers?: Record<string, string>,
   ): Promise<GraphQLResponse<T>>;
-  /** Runs `work` and reports the SQL statements the server issued meanwhile. */
+  /** Runs `work` and reports the SQL statements the server issued meanwhile for requests. */
   countStatements<T>(work: () => Promise<T>): Promise<{ result: T; count: number; statements: string[] }>;
+  /** The DATABASE_URL it runs on (another test server may share it). */
+  databaseUrl: string;
   /** Runs raw SQL on the test database (for seeding and for checking what was written). */
   sql<T = Record<string, unknown>>(query: string, parameters?: unknown[]): Promise<T[]>;
   close(): Promise<void>;
@@ -40,13 +43,17 @@ let databaseSequence = 0;
 export interface TestServerOptions {
   /** Where the server's log lines go (JSON, one per line); by default standard output. Set LOG_LEVEL in `env` too: it defaults to silent. */
   logDestination?: Writable;
+  /** Run on this database (another test server's) instead of a fresh one; it is left for its owner to drop. */
+  databaseUrl?: string;
 }
 
 /** Starts the real server on a free port, on a fresh database of the project's dialect. */
 export async function startTestServer(env: Record<string, string> = {}, options: TestServerOptions = {}): Promise<TestServer> {
   let databaseUrl = 'sqlite::memory:';
   let dropDatabase: (() => Promise<void>) | undefined;
-  if (dialect === 'mysql') {
+  if (options.databaseUrl !== undefined) {
+    databaseUrl = options.databaseUrl;
+  } else if (dialect === 'mysql') {
     const name = `customer_test_${process.pid}_${++databaseSequence}_${Date.now() % 100000}`;
     await onTestServer([`DROP DATABASE IF EXISTS ${name}`, `CREATE DATABASE ${name} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`]);
     databaseUrl = serverUrl(name);
@@ -58,6 +65,7 @@ export async function startTestServer(env: Record<string, string> = {}, options:
 
   return {
     server,
+    databaseUrl,
     async graphql<T>(query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}) {
       const response = await fetch(server.url, {
         method: 'POST',
@@ -68,7 +76,10 @@ export async function startTestServer(env: Record<string, string> = {}, options:
     },
     async countStatements<T>(work: () => Promise<T>) {
       const statements: string[] = [];
-      const stop = server.statementLog.subscribe((sql) => statements.push(sql));
+      // Requests' statements only: the change feed's background work runs outside every request.
+      const stop = server.statementLog.subscribe((sql) => {
+        if (currentTrace()) statements.push(sql);
+      });
       try {
         const result = await work();
         return { result, count: statements.length, statements };

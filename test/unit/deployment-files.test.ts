@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { parseDatabaseUrl } from '../../src/config/config';
+import { loadConfig, parseDatabaseUrl } from '../../src/config/config';
 import { CUSTOMERS_SUBGRAPH_NAME, DEFAULT_CUSTOMERS_URL } from '../../src/scripts/compose-supergraph';
 import { ORDERS_SDL } from '../fixtures/orders-subgraph';
 
@@ -73,6 +73,21 @@ describe('docker-compose.yml', () => {
     expect(database.user).toBe(mysql?.environment?.MYSQL_USER);
     expect(database.password).toBe(withDefaults(mysql?.environment?.MYSQL_PASSWORD ?? ''));
     expect(customers?.depends_on?.mysql?.condition).toBe('service_healthy');
+  });
+
+  it("runs NATS with JetStream on a named volume, and publishes the subgraph's change events to it", () => {
+    const { nats } = compose.services;
+    expect(nats?.image).toMatch(/^nats:2\.\d+/);
+    const command = nats?.command ?? [];
+    expect(command).toContain('-js');
+    const store = command[command.indexOf('-sd') + 1];
+    const volume = nats?.volumes?.find((mount) => mount.endsWith(`:${store}`));
+    expect(volume).toBeDefined();
+    expect(compose.volumes).toHaveProperty(volume!.split(':')[0]!);
+    const url = new URL(customers?.environment?.EVENTS_NATS_URL ?? '');
+    expect(url.protocol).toBe('nats:');
+    expect(compose.services).toHaveProperty(url.hostname);
+    expect(loadConfig({ NODE_ENV: 'test', EVENTS_NATS_URL: url.href }).events.nats).toEqual({ url: url.href, stream: 'CUSTOMERS' });
   });
 
   it('starts the customer subgraph as in production, with authentication configured', () => {

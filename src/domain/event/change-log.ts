@@ -1,0 +1,75 @@
+import { CustomerEventType } from '../../core/customer-event-type';
+import { CustomerActivityEntity } from '../../entities/customer-activity.entity';
+import { NewCustomerEvent } from '../../data/repositories/event.repository';
+import { Repositories } from '../../repositories/database';
+import { ActivityOrigin } from '../../types/activity-origin.enum';
+import { newEventId } from '../../services/customer-ids';
+import { SystemActivityType } from '../../core/system-activity-type';
+
+/**
+ * Writes activities together with the change events they stand for, in the
+ * caller's transaction: every change that writes a timeline entry also writes
+ * its event, and nothing else does, so an idempotent no-op or a refused change
+ * writes neither.
+ */
+export async function recordActivities(repositories: Repositories, activities: readonly CustomerActivityEntity[]): Promise<void> {
+  if (activities.length === 0) return;
+  await repositories.activities.insert([...activities]);
+  await repositories.events.insert(activities.flatMap(eventsOf));
+}
+
+/**
+ * Erasure: removes the customer's earlier events and records the one `PURGED`
+ * event, which carries only the customer's id.
+ */
+export async function recordPurge(repositories: Repositories, customer: { id: string; brand: string }, now: Date): Promise<void> {
+  await repositories.events.deleteByCustomer(customer.brand, customer.id);
+  await repositories.events.insert([changeEvent(customer, CustomerEventType.PURGED, now)]);
+}
+
+/**
+ * The events one activity stands for. `data` carries ids only (flag names,
+ * channel and activity ids): never a value a person could be found by.
+ */
+export function eventsOf(activity: CustomerActivityEntity): NewCustomerEvent[] {
+  const customer = { id: activity.customerId, brand: activity.brand };
+  const at = activity.recordedAt;
+  if (activity.origin === ActivityOrigin.EXTERNAL) {
+    return [changeEvent(customer, CustomerEventType.ACTIVITY_RECORDED, at, { activityId: activity.id })];
+  }
+  switch (activity.type as SystemActivityType) {
+    case SystemActivityType.CREATED:
+      return [changeEvent(customer, CustomerEventType.CREATED, at)];
+    case SystemActivityType.DELETED:
+      return [changeEvent(customer, CustomerEventType.DELETED, at)];
+    case SystemActivityType.UPDATED: {
+      const changed = Array.isArray(activity.data.changedFields) ? (activity.data.changedFields as string[]) : [];
+      // An upsert that finds its customer soft-deleted brings it back: RESTORED, then UPDATED for the fields it changed.
+      const fields = changed.filter((field) => field !== 'deletedAt');
+      const events: NewCustomerEvent[] = [];
+      if (fields.length < changed.length) events.push(changeEvent(customer, CustomerEventType.RESTORED, at));
+      if (fields.length > 0) events.push(changeEvent(customer, CustomerEventType.UPDATED, at, {}, fields));
+      return events;
+    }
+    case SystemActivityType.FLAG_ADDED:
+      return [changeEvent(customer, CustomerEventType.FLAG_ADDED, at, { flag: String(activity.data.flag) })];
+    case SystemActivityType.FLAG_REMOVED:
+      return [changeEvent(customer, CustomerEventType.FLAG_REMOVED, at, { flag: String(activity.data.flag) })];
+    case SystemActivityType.CHANNEL_ADDED:
+      return [changeEvent(customer, CustomerEventType.CHANNEL_ADDED, at, { channelId: String(activity.data.channelId) })];
+    case SystemActivityType.CHANNEL_REMOVED:
+      return [changeEvent(customer, CustomerEventType.CHANNEL_REMOVED, at, { channelId: String(activity.data.channelId) })];
+    default:
+      return [];
+  }
+}
+
+function changeEvent(
+  customer: { id: string; brand: string },
+  type: CustomerEventType,
+  occurredAt: Date,
+  data: Record<string, string> = {},
+  changedFields: string[] = [],
+): NewCustomerEvent {
+  return { id: newEventId(occurredAt), brand: customer.brand, customerId: customer.id, type, occurredAt, changedFields, data };
+}
