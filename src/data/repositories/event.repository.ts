@@ -1,5 +1,6 @@
 import { EntityManager, SelectQueryBuilder } from 'typeorm';
 import { CustomerEventEntity } from '../entities/customer-event.entity';
+import { insertRows } from '../../repositories/multi-row-insert';
 import { readEntities } from '../../repositories/read-entities';
 
 /** An event as a change writes it: not yet numbered. */
@@ -34,15 +35,9 @@ export class EventRepository {
 
   async insert(events: readonly NewCustomerEvent[]): Promise<void> {
     this.inserted += events.length;
-    for (const chunk of chunks(events)) {
-      await this.manager
-        .createQueryBuilder()
-        .insert()
-        .into(CustomerEventEntity)
-        .values(chunk.map((event) => ({ ...event, sequence: null, position: null })))
-        .updateEntity(false)
-        .execute();
-    }
+    // insert_order is left to the database (NULL takes the next auto-increment value on both dialects).
+    const rows = events.map((event) => ({ ...event, sequence: null, position: null }) as unknown as CustomerEventEntity);
+    await insertRows(this.manager, CustomerEventEntity, rows);
   }
 
   /**
