@@ -10,7 +10,7 @@ import { createErrorFormatter } from './errors/format-error';
 import { FlagRegistry } from './flags/flag-registry';
 import { bodyErrorHandler } from './http/body-errors';
 import { healthRoutes, Lifecycle } from './http/health.routes';
-import { queryLimitsPlugin } from './http/query-limits';
+import { queryLimitsPlugin, textCost } from './http/query-limits';
 import { requireRouterSecret } from './http/router-secret';
 import { createLoaders } from './loaders/create-loaders';
 import { ServiceMetrics } from './observability/metrics';
@@ -20,7 +20,7 @@ import { poolUsage } from './database/pool-usage';
 import { SqlStatementLog } from './database/sql-statement-log';
 import { Logger } from './logging/logger';
 import { Database } from './repositories/database';
-import { buildCustomerSchema } from './schema/build-schema';
+import { buildCustomerSchema, printCustomerSchema } from './schema/build-schema';
 import { createServices, Services } from './services/services';
 
 export interface CustomerApp {
@@ -53,14 +53,17 @@ export async function createCustomerApp({ config, dataSource, statementLog, logg
   const lifecycle: Lifecycle = { shuttingDown: false };
   const development = config.nodeEnv === 'development';
 
+  const schema = await buildCustomerSchema();
+  // `_service { sdl }` returns the whole SDL: each alias of it costs its length.
+  const fieldCosts = { '_Service.sdl': textCost(printCustomerSchema(schema).length) };
   const apollo = new ApolloServer<RequestContext>({
-    schema: await buildCustomerSchema(),
+    schema,
     logger,
     formatError: createErrorFormatter(logger, development),
     includeStacktraceInErrorResponses: development,
     introspection: config.introspection,
     plugins: [
-      queryLimitsPlugin<RequestContext>({ maxCost: config.maxQueryCost, maxDepth: config.maxQueryDepth }),
+      queryLimitsPlugin<RequestContext>({ maxCost: config.maxQueryCost, maxDepth: config.maxQueryDepth, fieldCosts }),
       operationMetricsPlugin<RequestContext>(metrics),
       // Cache hints are not used by this subgraph, and computing them wraps every field resolution.
       ApolloServerPluginCacheControlDisabled(),
