@@ -12,6 +12,7 @@ import { bodyErrorHandler } from './http/body-errors';
 import { healthRoutes, Lifecycle } from './http/health.routes';
 import { queryLimitsPlugin, textCost } from './http/query-limits';
 import { requireRouterSecret } from './http/router-secret';
+import { serviceSdlGatePlugin } from './http/schema-exposure';
 import { createLoaders } from './loaders/create-loaders';
 import { ServiceMetrics } from './observability/metrics';
 import { operationMetricsPlugin, traceRequests } from './observability/request-logging';
@@ -52,6 +53,7 @@ export async function createCustomerApp({ config, dataSource, statementLog, logg
   const services = createServices(database, config.cursorSecret, registry);
   const lifecycle: Lifecycle = { shuttingDown: false };
   const development = config.nodeEnv === 'development';
+  const production = config.nodeEnv === 'production';
 
   const schema = await buildCustomerSchema();
   // `_service { sdl }` returns the whole SDL: each alias of it costs its length.
@@ -59,11 +61,13 @@ export async function createCustomerApp({ config, dataSource, statementLog, logg
   const apollo = new ApolloServer<RequestContext>({
     schema,
     logger,
-    formatError: createErrorFormatter(logger, development),
+    // In production the schema is not given away: no suggestions of its names in error messages.
+    formatError: createErrorFormatter(logger, { exposeStackTraces: development, hideSchemaSuggestions: production }),
     includeStacktraceInErrorResponses: development,
     introspection: config.introspection,
     plugins: [
       queryLimitsPlugin<RequestContext>({ maxCost: config.maxQueryCost, maxDepth: config.maxQueryDepth, fieldCosts }),
+      ...(production && !config.routerSecret ? [serviceSdlGatePlugin()] : []),
       operationMetricsPlugin<RequestContext>(metrics),
       // Cache hints are not used by this subgraph, and computing them wraps every field resolution.
       ApolloServerPluginCacheControlDisabled(),
