@@ -7,6 +7,7 @@ import { createAuthenticator } from './auth/authenticator';
 import { Config } from './config/config';
 import { RequestContext } from './context/request-context';
 import { createErrorFormatter } from './errors/format-error';
+import { requestAborted } from './errors/graphql-errors';
 import { FlagRegistry } from './flags/flag-registry';
 import { bodyErrorHandler } from './http/body-errors';
 import { healthRoutes, Lifecycle } from './http/health.routes';
@@ -23,6 +24,9 @@ import { Logger } from './logging/logger';
 import { Database } from './repositories/database';
 import { buildCustomerSchema, printCustomerSchema } from './schema/build-schema';
 import { createServices, Services } from './services/services';
+
+/** Statements that only read. */
+const READ = /^\s*SELECT\b/i;
 
 export interface CustomerApp {
   app: Express;
@@ -50,6 +54,10 @@ export async function createCustomerApp({ config, dataSource, statementLog, logg
     const trace = currentTrace();
     if (trace) trace.statements += 1;
   });
+  // Once its client has gone, a request reads nothing more; a transaction already open is let finish.
+  statementLog.refuseWhen((sql, inTransaction) =>
+    !inTransaction && currentTrace()?.signal.aborted && READ.test(sql) ? requestAborted() : null,
+  );
   const services = createServices(database, config.cursorSecret, registry);
   const lifecycle: Lifecycle = { shuttingDown: false };
   const development = config.nodeEnv === 'development';
