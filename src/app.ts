@@ -9,11 +9,13 @@ import { createAuthenticator } from './auth/authenticator';
 import { Config } from './config/config';
 import { RequestContext } from './context/request-context';
 import { createErrorFormatter } from './errors/format-error';
+import { requestAborted } from './errors/graphql-errors';
 import { FlagRegistry } from './flags/flag-registry';
 import { bodyErrorHandler } from './http/body-errors';
 import { healthRoutes, Lifecycle } from './http/health.routes';
-import { queryLimitsPlugin } from './http/query-limits';
+import { queryLimitsPlugin, textCost } from './http/query-limits';
 import { requireRouterSecret } from './http/router-secret';
+import { serviceSdlGatePlugin } from './http/schema-exposure';
 import { createLoaders } from './loaders/create-loaders';
 import { ServiceMetrics } from './observability/metrics';
 import { operationMetricsPlugin, traceRequests } from './observability/request-logging';
@@ -22,12 +24,15 @@ import { poolUsage } from './database/pool-usage';
 import { SqlStatementLog } from './database/sql-statement-log';
 import { Logger } from './logging/logger';
 import { Database } from './repositories/database';
-import { buildCustomerSchema } from './schema/build-schema';
+import { buildCustomerSchema, printCustomerSchema } from './schema/build-schema';
 import { createServices, Services } from './services/services';
 import { NatsEventPublisher } from './data/events/nats-event-publisher';
 import { ChangeFeedWorker } from './domain/event/change-feed-worker';
 import { EventRelay } from './domain/event/event-relay';
 import { registerEventMetrics } from './observability/event-metrics';
+
+/** Statements that only read. */
+const READ = /^\s*SELECT\b/i;
 
 export interface CustomerApp {
   app: Express;
@@ -57,19 +62,29 @@ export async function createCustomerApp({ config, dataSource, statementLog, logg
     const trace = currentTrace();
     if (trace) trace.statements += 1;
   });
+  // Once its client has gone, a request reads nothing more; a transaction already open is let finish.
+  statementLog.refuseWhen((sql, inTransaction) =>
+    !inTransaction && currentTrace()?.signal.aborted && READ.test(sql) ? requestAborted() : null,
+  );
   const services = createServices(database, config.cursorSecret, registry);
   const lifecycle: Lifecycle = { shuttingDown: false };
   const changeFeed = createChangeFeed(config, database, services, logger, metrics);
   const development = config.nodeEnv === 'development';
+  const production = config.nodeEnv === 'production';
 
+  const schema = await buildCustomerSchema();
+  // `_service { sdl }` returns the whole SDL: each alias of it costs its length.
+  const fieldCosts = { '_Service.sdl': textCost(printCustomerSchema(schema).length) };
   const apollo = new ApolloServer<RequestContext>({
-    schema: await buildCustomerSchema(),
+    schema,
     logger,
-    formatError: createErrorFormatter(logger, development),
+    // In production the schema is not given away: no suggestions of its names in error messages.
+    formatError: createErrorFormatter(logger, { exposeStackTraces: development, hideSchemaSuggestions: production }),
     includeStacktraceInErrorResponses: development,
     introspection: config.introspection,
     plugins: [
-      queryLimitsPlugin<RequestContext>({ maxCost: config.maxQueryCost, maxDepth: config.maxQueryDepth }),
+      queryLimitsPlugin<RequestContext>({ maxCost: config.maxQueryCost, maxDepth: config.maxQueryDepth, fieldCosts }),
+      ...(production && !config.routerSecret ? [serviceSdlGatePlugin()] : []),
       operationMetricsPlugin<RequestContext>(metrics),
       // Cache hints are not used by this subgraph, and computing them wraps every field resolution.
       ApolloServerPluginCacheControlDisabled(),

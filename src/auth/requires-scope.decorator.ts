@@ -13,3 +13,18 @@ export function RequiresScope(scope: Scope): MethodDecorator {
     Directive(`@requiresScopes(scopes: [["${scope}"]])`)(target, propertyKey, descriptor);
   };
 }
+
+/**
+ * Declares on an object type that carries customer data that reading any of
+ * its fields needs `scope` (`@authenticated`, `@requiresScopes` on the type),
+ * so a router that enforces them also guards the paths the subgraph's root
+ * fields do not: entity references from other subgraphs (`orders { customer
+ * { name } }`) and mutation payloads. The subgraph enforces the same scope on
+ * those paths itself (the entity resolver and the payload fields).
+ */
+export function ReadRequiresScope(scope: Scope): ClassDecorator {
+  return (target) => {
+    Directive('@authenticated')(target);
+    Directive(`@requiresScopes(scopes: [["${scope}"]])`)(target);
+  };
+}

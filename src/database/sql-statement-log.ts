@@ -3,6 +3,8 @@ import { Logger } from '../logging/logger';
 import { driverErrorCode } from '../repositories/transaction-runner';
 
 export type StatementListener = (sql: string) => void;
+/** Returns the error that refuses the statement, or null to let it run. */
+export type StatementVeto = (sql: string, inTransaction: boolean) => Error | null;
 
 /**
  * TypeORM's logger for this service: every SQL statement is passed to the
@@ -11,6 +13,7 @@ export type StatementListener = (sql: string) => void;
  */
 export class SqlStatementLog extends AbstractLogger {
   private readonly listeners = new Set<StatementListener>();
+  private readonly vetoes = new Set<StatementVeto>();
 
   constructor(private readonly serviceLog: Logger) {
     super(['query', 'error', 'warn', 'migration']);
@@ -22,7 +25,22 @@ export class SqlStatementLog extends AbstractLogger {
     return () => this.listeners.delete(listener);
   }
 
+  /**
+   * Refuses statements for which `veto` returns an error. TypeORM calls
+   * `logQuery` inside the statement's promise right before it sends it, so
+   * the error rejects that statement unsent. `inTransaction` tells whether the
+   * statement belongs to an open transaction, which must be let finish.
+   */
+  refuseWhen(veto: StatementVeto): void {
+    this.vetoes.add(veto);
+  }
+
   override logQuery(query: string, parameters?: unknown[], queryRunner?: QueryRunner): void {
+    const inTransaction = queryRunner?.isTransactionActive ?? false;
+    for (const veto of this.vetoes) {
+      const refusal = veto(query, inTransaction);
+      if (refusal) throw refusal;
+    }
     for (const listener of this.listeners) listener(query);
     super.logQuery(query, parameters, queryRunner);
   }

@@ -17,3 +17,14 @@ export function badUserInput(message: string, argumentName?: string): GraphQLErr
     extensions: { code: ErrorCode.BAD_USER_INPUT, ...(argumentName ? { argumentName } : {}) },
   });
 }
+
+/**
+ * The client closed the request before its response was complete, so the reads
+ * still pending were not run. No client sees it (the client has gone); its code
+ * keeps it out of the internal-error log.
+ */
+export function requestAborted(): GraphQLError {
+  return new GraphQLError('The client closed the request; its remaining reads were not run.', {
+    extensions: { code: 'CLIENT_CLOSED_REQUEST' },
+  });
+}

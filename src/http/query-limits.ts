@@ -17,32 +17,55 @@ import {
   OperationDefinitionNode,
   SelectionSetNode,
 } from 'graphql';
+import { NESTED_PAGE_LIMITS, pageSizeOf, ROOT_PAGE_LIMITS } from '../pagination/page-request';
 
 /** Rows assumed for a list that states no size (channels, userErrors); connections use their `first`/`last`. */
 const UNSIZED_LIST_ROWS = 10;
-/** Page size assumed for a connection asked without `first`/`last`: the contract's default. */
-const DEFAULT_PAGE_ROWS = 50;
-const MAX_PAGE_ROWS = 1000;
-/** Connections nested in a type (a customer's flags and activities) return at most 100 rows. */
-const MAX_NESTED_PAGE_ROWS = 100;
+/**
+ * What a statement of its own costs besides the rows it reads: each top-level
+ * field (a root connection, a lookup, a mutation) and the `totalCount` of a
+ * connection asked once. As much as a default page: a count reads at least
+ * the rows of a page, and statements run one after the other on SQLite.
+ * Under a list, a connection's pages and counts are read for all parents in
+ * one grouped statement, so there they cost their rows only.
+ */
+export const STATEMENT_COST = ROOT_PAGE_LIMITS.defaultSize;
+/** Field values of about this many characters cost 1, like one field of a row. */
+export const CHARACTERS_PER_COST = 100;
 
 export interface OperationMeasure {
   cost: number;
   depth: number;
 }
 
+export interface CostOptions {
+  /**
+   * Fixed costs of fields whose size is known in advance, by `Type.field`
+   * (e.g. `_Service.sdl`, from the length of the SDL it returns).
+   */
+  fieldCosts?: Readonly<Record<string, number>>;
+}
+
+/** The cost of returning a string of `length` characters. */
+export function textCost(length: number): number {
+  return Math.max(1, Math.ceil(length / CHARACTERS_PER_COST));
+}
+
 /**
- * Estimates what an operation will cost before it runs: every field costs 1,
- * and what is selected under a list costs once per row it may return — `first`
- * or `last` of a connection (default 50, at most 1000 at the root and 100 nested), the number of
- * `representations` of `_entities`, or 10 for other lists. Aliases count once
- * each. Introspection fields (`__schema`, `__type`, `__typename`) are free.
+ * Estimates what an operation will make the server do before it runs. Every
+ * field costs 1 and every top-level field STATEMENT_COST more; a field that
+ * reads rows costs 1 per row plus its selection once per row: a connection
+ * its page size (`first` or `last`, else the default, capped: the paging rules
+ * of page-request.ts, root or nested), `_entities` one per representation, any
+ * other list 10. `totalCount` is a statement of its own. Every alias counts;
+ * introspection fields (`__schema`, `__type`, `__typename`) are free.
  */
 export function measureOperation(
   schema: GraphQLSchema,
   document: DocumentNode,
   operation: OperationDefinitionNode,
   variables: Record<string, unknown> = {},
+  options: CostOptions = {},
 ): OperationMeasure {
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const definition of document.definitions) {
@@ -50,74 +73,96 @@ export function measureOperation(
   }
   const root = schema.getRootType(operation.operation);
   if (!root) return { cost: 0, depth: 0 };
+  const fieldCosts = options.fieldCosts ?? {};
 
-  const measure = (
-    selectionSet: SelectionSetNode,
-    parentType: GraphQLObjectType,
-    sizedByParent: boolean,
-    visiting: Set<string>,
-  ): OperationMeasure => {
+  /**
+   * `rows`: how many rows a list directly in this selection holds, when its
+   * parent (a connection) already said; `underList`: whether this selection
+   * runs once per row of some list above it.
+   */
+  interface Scope {
+    rows: number | null;
+    underList: boolean;
+    visiting: ReadonlySet<string>;
+  }
+
+  const measure = (selectionSet: SelectionSetNode, parentType: GraphQLObjectType, scope: Scope): OperationMeasure => {
     let cost = 0;
     let depth = 0;
-    const add = (inner: OperationMeasure, extraDepth: number) => {
-      cost += inner.cost;
-      depth = Math.max(depth, inner.depth + extraDepth);
-    };
     for (const selection of selectionSet.selections) {
+      let inner: OperationMeasure;
       if (selection.kind === Kind.FIELD) {
-        add(measureField(selection, parentType, sizedByParent, visiting), 0);
+        inner = measureField(selection, parentType, scope);
       } else {
         const fragment = selection.kind === Kind.INLINE_FRAGMENT ? selection : fragments.get(selection.name.value);
         if (!fragment) continue;
         // A fragment spread inside itself is refused by validation; the guard only keeps this walk finite.
         const name = selection.kind === Kind.FRAGMENT_SPREAD ? selection.name.value : null;
-        if (name && visiting.has(name)) continue;
+        if (name && scope.visiting.has(name)) continue;
         const typeName = fragment.typeCondition?.name.value;
         const type = typeName ? schema.getType(typeName) : parentType;
         const objectType = type && isObjectType(type) ? type : parentType;
-        add(measure(fragment.selectionSet, objectType, sizedByParent, name ? new Set([...visiting, name]) : visiting), 0);
+        inner = measure(fragment.selectionSet, objectType, name ? { ...scope, visiting: new Set([...scope.visiting, name]) } : scope);
       }
+      cost += inner.cost;
+      depth = Math.max(depth, inner.depth);
     }
     return { cost, depth };
   };
 
-  const measureField = (
-    node: FieldNode,
-    parentType: GraphQLObjectType,
-    sizedByParent: boolean,
-    visiting: Set<string>,
-  ): OperationMeasure => {
-    if (node.name.value.startsWith('__')) return { cost: 0, depth: 0 };
-    const field = parentType.getFields()[node.name.value];
+  const measureField = (node: FieldNode, parentType: GraphQLObjectType, scope: Scope): OperationMeasure => {
+    const name = node.name.value;
+    if (name.startsWith('__')) return { cost: 0, depth: 0 };
+    const statement = parentType === root ? STATEMENT_COST : 0;
+    const fixed = fieldCosts[`${parentType.name}.${name}`];
+    if (fixed !== undefined) return { cost: statement + fixed, depth: 1 };
+    const field = parentType.getFields()[name];
     if (!field) return { cost: 1, depth: 1 };
+    if (name === 'totalCount' && isConnectionType(parentType)) return { cost: 1 + (scope.underList ? 0 : STATEMENT_COST), depth: 1 };
     const namedType = getNamedType(field.type);
-    if (!node.selectionSet || !isCompositeType(namedType)) return { cost: 1, depth: 1 };
+    if (!node.selectionSet || !isCompositeType(namedType)) return { cost: 1 + statement, depth: 1 };
+
     let args: Record<string, unknown> = {};
     try {
       args = getArgumentValues(field, node, variables);
     } catch {
       // Invalid arguments fail validation or execution with their own error; estimate with defaults.
     }
-    const pageRows = pageSize(args, parentType === root ? MAX_PAGE_ROWS : MAX_NESTED_PAGE_ROWS);
-    const representations = Array.isArray(args.representations) ? args.representations.length : null;
     const isList = isListType(getNullableType(field.type));
-    const rows = pageRows ?? representations ?? (isList && !sizedByParent ? UNSIZED_LIST_ROWS : 1);
-    // The edges/nodes lists of a connection hold the rows its `first`/`last` already counted.
-    const sized = pageRows !== null || representations !== null;
-    const children = objectTypesOf(schema, namedType).map((type) => measure(node.selectionSet!, type, sized, visiting));
+    // Rows this field reads itself: a connection's page, or one per entity representation.
+    let read: number | null = null;
+    if (field.args.some((arg) => arg.name === 'first' || arg.name === 'last')) {
+      read = pageSizeOf(
+        { first: integerOrNull(args.first), last: integerOrNull(args.last) },
+        parentType === root ? ROOT_PAGE_LIMITS : NESTED_PAGE_LIMITS,
+      );
+    } else if (Array.isArray(args.representations)) {
+      read = args.representations.length;
+    }
+    // A list holds the rows its field read, the rows its connection read, or an assumed number.
+    const rowsPerItem = isList ? (read ?? scope.rows ?? UNSIZED_LIST_ROWS) : 1;
+    const childScope: Scope = {
+      rows: read !== null && !isList ? read : null,
+      underList: scope.underList || isList,
+      visiting: scope.visiting,
+    };
+    const children = objectTypesOf(schema, namedType).map((type) => measure(node.selectionSet!, type, childScope));
     const childCost = Math.max(0, ...children.map((child) => child.cost));
     const childDepth = Math.max(0, ...children.map((child) => child.depth));
-    return { cost: 1 + rows * childCost, depth: 1 + childDepth };
+    return { cost: 1 + statement + (read ?? 0) + rowsPerItem * childCost, depth: 1 + childDepth };
   };
 
-  return measure(operation.selectionSet, root, false, new Set());
+  return measure(operation.selectionSet, root, { rows: null, underList: false, visiting: new Set() });
 }
 
-function pageSize(args: Record<string, unknown>, maxRows: number): number | null {
-  const hasPaging = 'first' in args || 'last' in args;
-  const requested = typeof args.first === 'number' ? args.first : typeof args.last === 'number' ? args.last : null;
-  if (requested === null) return hasPaging ? DEFAULT_PAGE_ROWS : null;
-  return Math.min(Math.max(requested, 1), maxRows);
+function integerOrNull(value: unknown): number | null {
+  return typeof value === 'number' && Number.isInteger(value) ? value : null;
+}
+
+/** A Relay connection: a type with `pageInfo` and `edges` or `nodes`. */
+function isConnectionType(type: GraphQLObjectType): boolean {
+  const fields = type.getFields();
+  return 'pageInfo' in fields && ('edges' in fields || 'nodes' in fields);
 }
 
 /** The object types a field's selection may run against (one for an object type, the members of a union or interface). */
@@ -132,13 +177,15 @@ export function queryTooComplex(message: string, extensions: Record<string, numb
 }
 
 /** Refuses, before execution, operations nested deeper than `maxDepth` or estimated above `maxCost`. */
-export function queryLimitsPlugin<TContext extends object>(limits: { maxCost: number; maxDepth: number }): ApolloServerPlugin<TContext> {
+export function queryLimitsPlugin<TContext extends object>(
+  limits: { maxCost: number; maxDepth: number } & CostOptions,
+): ApolloServerPlugin<TContext> {
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ schema, document, operation, request }) {
           if (!operation) return;
-          const { cost, depth } = measureOperation(schema, document, operation, request.variables ?? {});
+          const { cost, depth } = measureOperation(schema, document, operation, request.variables ?? {}, limits);
           if (depth > limits.maxDepth) {
             throw queryTooComplex(`The operation is nested ${depth} levels deep; at most ${limits.maxDepth} are allowed.`, {
               depth,

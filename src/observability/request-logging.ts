@@ -8,37 +8,46 @@ import { currentTrace, runWithTrace, RequestTrace } from './request-trace';
 export const REQUEST_ID_HEADER = 'x-request-id';
 /** Request ids from callers are echoed only when they look like ids (no log injection, bounded size). */
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
+const CLIENT_CLOSED_REQUEST = 499;
 
 /**
  * One structured log line per request: request id (the caller's `x-request-id`
  * or a new one, returned in the response), operation name, duration, SQL
- * statement count and outcome. Never variables or response data, so no
+ * statement count and outcome (`aborted` when the client left before the
+ * response was complete). Never variables or response data, so no
  * e-mail addresses, phone numbers or names reach the log.
  */
 export function traceRequests(logger: Logger, metrics: ServiceMetrics): RequestHandler {
   return (req, res, next) => {
     const given = req.get(REQUEST_ID_HEADER);
+    const abort = new AbortController();
     const trace: RequestTrace = {
       requestId: given && REQUEST_ID_PATTERN.test(given) ? given : randomUUID(),
       operationName: null,
       statements: 0,
       errorCodes: [],
+      signal: abort.signal,
     };
     res.setHeader(REQUEST_ID_HEADER, trace.requestId);
     const started = process.hrtime.bigint();
-    res.on('finish', () => {
+    // 'close' comes after 'finish' for a complete response, and alone when the client left first.
+    res.on('close', () => {
+      const aborted = !res.writableFinished;
+      if (aborted) abort.abort();
+      // 499: the client closed the request before its response was complete (no standard code says so).
+      const status = aborted ? CLIENT_CLOSED_REQUEST : res.statusCode;
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const route = req.path === '/graphql' || req.baseUrl === '/graphql' ? '/graphql' : req.path;
-      metrics.httpDuration.observe({ method: req.method, route, status: String(res.statusCode) }, seconds);
+      metrics.httpDuration.observe({ method: req.method, route, status: String(status) }, seconds);
       if (route !== '/graphql') return;
       logger.info(
         {
           requestId: trace.requestId,
           operation: trace.operationName,
-          status: res.statusCode,
+          status,
           durationMs: Math.round(seconds * 1000 * 10) / 10,
           statements: trace.statements,
-          outcome: trace.errorCodes.length === 0 && res.statusCode < 400 ? 'ok' : 'error',
+          outcome: aborted ? 'aborted' : trace.errorCodes.length === 0 && res.statusCode < 400 ? 'ok' : 'error',
           ...(trace.errorCodes.length > 0 ? { errorCodes: [...new Set(trace.errorCodes)] } : {}),
         },
         'request',

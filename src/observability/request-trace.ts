@@ -8,6 +8,8 @@ export interface RequestTrace {
   statements: number;
   /** `extensions.code` of every top-level error of the response. */
   errorCodes: string[];
+  /** Aborted when the client goes away before its response is complete: the reads it asked for are not worth running. */
+  signal: AbortSignal;
 }
 
 const traces = new AsyncLocalStorage<RequestTrace>();

@@ -29,6 +29,17 @@ export interface PageRequest {
   before: string | null;
 }
 
+/**
+ * The number of rows a page request reads: `first` or `last`, else the
+ * default, at most the maximum. The query-cost estimate uses it too, so the
+ * cost of a connection is the size its resolver will read. Sizes below 1 are
+ * refused by `resolvePageRequest`; here they count as 1.
+ */
+export function pageSizeOf(args: Pick<PageArgs, 'first' | 'last'>, limits: PageSizeLimits): number {
+  const requested = args.first ?? args.last ?? limits.defaultSize;
+  return Math.min(Math.max(requested, 1), limits.maxSize);
+}
+
 export function resolvePageRequest(args: PageArgs, limits: PageSizeLimits): PageRequest {
   const first = args.first ?? null;
   const last = args.last ?? null;
@@ -43,10 +54,9 @@ export function resolvePageRequest(args: PageArgs, limits: PageSizeLimits): Page
       throw badUserInput(`\`${name}\` must be at least 1, got ${value}.`, name);
     }
   }
-  const requested = first ?? last ?? limits.defaultSize;
   return {
     direction: last !== null ? 'backward' : 'forward',
-    size: Math.min(requested, limits.maxSize),
+    size: pageSizeOf(args, limits),
     after: args.after ?? null,
     before: args.before ?? null,
   };

@@ -56,7 +56,7 @@ export class ActivityRepository {
 
   /** How many activities matching `filter` each customer has, in one grouped statement. */
   counts(brand: string, customerIds: readonly string[], filter: ActivityQuery): Promise<Map<string, number>> {
-    return countPerParent(this.filtered(brand, filter), 'a.customer_id', customerIds);
+    return countPerParent(() => this.filtered(brand, filter), 'a.customer_id', customerIds);
   }
 
   /** Erasure: every activity of one customer. */

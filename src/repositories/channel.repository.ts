@@ -1,18 +1,19 @@
 import { EntityManager, SelectQueryBuilder } from 'typeorm';
 import { CustomerChannelEntity } from '../entities/customer-channel.entity';
 import { ChannelType } from '../types/channel-type.enum';
-import { readEntities } from './read-entities';
+import { readByKeys, readEntities } from './read-entities';
 
 /** Every SQL statement about `customer_channels`, scoped to one brand. */
 export class ChannelRepository {
   constructor(private readonly manager: EntityManager) {}
 
-  /** The channels of many customers in one statement, oldest first. */
+  /** The channels of many customers, one statement per chunk of customers; each customer's oldest first. */
   async findByCustomers(brand: string, customerIds: readonly string[], type: ChannelType | null): Promise<CustomerChannelEntity[]> {
-    if (customerIds.length === 0) return [];
-    const query = this.select(brand).andWhere('ch.customerId IN (:...customerIds)', { customerIds });
-    if (type !== null) query.andWhere('ch.type = :type', { type });
-    return readEntities(query.orderBy('ch.createdAt', 'ASC').addOrderBy('ch.id', 'ASC'));
+    return readByKeys(customerIds, (chunk) => {
+      const query = this.select(brand).andWhere('ch.customerId IN (:...customerIds)', { customerIds: chunk });
+      if (type !== null) query.andWhere('ch.type = :type', { type });
+      return readEntities(query.orderBy('ch.createdAt', 'ASC').addOrderBy('ch.id', 'ASC'));
+    });
   }
 
   async findOne(brand: string, customerId: string, channelId: string): Promise<CustomerChannelEntity | null> {

@@ -6,7 +6,7 @@ import { PageRequest } from '../pagination/page-request';
 import { PageSlice } from '../pagination/connection';
 import { Keyset, readKeysetPage } from './keyset';
 import { insertRows } from './multi-row-insert';
-import { readEntities } from './read-entities';
+import { readByKeys, readEntities } from './read-entities';
 
 /** A filter already validated and normalised by the service (lower-cased keys, E.164, canonical tags). */
 export interface CustomerQuery {
@@ -41,10 +41,11 @@ export class CustomerRepository {
   constructor(private readonly manager: EntityManager) {}
 
   async findByIds(brand: string, ids: readonly string[], includeDeleted: boolean): Promise<CustomerEntity[]> {
-    if (ids.length === 0) return [];
-    const query = this.select(brand).andWhere(`${ALIAS}.id IN (:...ids)`, { ids: [...new Set(ids)] });
-    if (!includeDeleted) query.andWhere(`${ALIAS}.deletedAt IS NULL`);
-    return readEntities(query);
+    return readByKeys(ids, (chunk) => {
+      const query = this.select(brand).andWhere(`${ALIAS}.id IN (:...ids)`, { ids: chunk });
+      if (!includeDeleted) query.andWhere(`${ALIAS}.deletedAt IS NULL`);
+      return readEntities(query);
+    });
   }
 
   async findById(brand: string, id: string, includeDeleted: boolean): Promise<CustomerEntity | null> {
@@ -66,9 +67,8 @@ export class CustomerRepository {
 
   /** Customers holding any of these external ids, deleted ones included (they still hold their id). */
   async findByExternalIds(brand: string, externalIds: readonly string[]): Promise<CustomerEntity[]> {
-    if (externalIds.length === 0) return [];
-    return readEntities(
-      this.select(brand).andWhere(`${ALIAS}.externalId IN (:...externalIds)`, { externalIds: [...new Set(externalIds)] }),
+    return readByKeys(externalIds, (chunk) =>
+      readEntities(this.select(brand).andWhere(`${ALIAS}.externalId IN (:...externalIds)`, { externalIds: chunk })),
     );
   }
 

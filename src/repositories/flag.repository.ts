@@ -61,7 +61,7 @@ export class FlagRepository {
 
   /** How many flags each customer has, in one grouped statement. */
   counts(brand: string, customerIds: readonly string[]): Promise<Map<string, number>> {
-    return countPerParent(this.select(brand), 'f.customer_id', customerIds);
+    return countPerParent(() => this.select(brand), 'f.customer_id', customerIds);
   }
 
   /** Erasure: every flag of one customer. */

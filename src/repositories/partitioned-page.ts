@@ -3,7 +3,7 @@ import { CursorKey } from '../pagination/cursor-codec';
 import { PageSlice } from '../pagination/connection';
 import { PageRequest } from '../pagination/page-request';
 import { Keyset, keysetBound } from './keyset';
-import { entityHydrator } from './read-entities';
+import { entityHydrator, readMapByKeys } from './read-entities';
 
 /** A page's cursor bounds for one parent (customer). */
 export interface ParentBounds {
@@ -24,14 +24,25 @@ export interface PartitionedPageSpec<T extends ObjectLiteral> {
 }
 
 /**
- * Reads one page for every parent in a single statement: the child rows of
+ * Reads one page for every parent, in one statement per chunk of parents (see
+ * `readByKeys`): the child rows of
  * every parent are numbered with `ROW_NUMBER() OVER (PARTITION BY parent ORDER BY
  * keyset)` and the first `size + 1` of each are kept (the extra row tells
  * whether more lie beyond), filtering the numbered rows in a derived table.
  * Window functions exist in MySQL 8, MariaDB 10.2+ and SQLite 3.25+. Cursor
  * bounds apply to the parent they were issued for.
  */
-export async function readPagesPerParent<T extends ObjectLiteral>(
+export function readPagesPerParent<T extends ObjectLiteral>(
+  spec: PartitionedPageSpec<T>,
+  parentIds: readonly string[],
+  request: PageRequest,
+  boundsOf: (parentId: string) => ParentBounds,
+): Promise<Map<string, PageSlice<T>>> {
+  return readMapByKeys(parentIds, (chunk) => readChunkOfPages(spec, chunk, request, boundsOf));
+}
+
+/** One statement: the pages of at most KEYS_PER_STATEMENT parents. */
+async function readChunkOfPages<T extends ObjectLiteral>(
   spec: PartitionedPageSpec<T>,
   parentIds: readonly string[],
   request: PageRequest,
@@ -81,19 +92,21 @@ export async function readPagesPerParent<T extends ObjectLiteral>(
   return slices;
 }
 
-/** Counts the rows of every parent in one grouped statement; parents without rows count 0. */
-export async function countPerParent<T extends ObjectLiteral>(
-  scoped: SelectQueryBuilder<T>,
+/** Counts the rows of every parent in one grouped statement per chunk of parents; parents without rows count 0. */
+export function countPerParent<T extends ObjectLiteral>(
+  scoped: () => SelectQueryBuilder<T>,
   parentColumn: string,
   parentIds: readonly string[],
 ): Promise<Map<string, number>> {
-  const raw = await scoped
-    .select(parentColumn, 'parent')
-    .addSelect('COUNT(*)', 'total')
-    .andWhere(`${parentColumn} IN (:...countParents)`, { countParents: parentIds })
-    .groupBy(parentColumn)
-    .getRawMany<{ parent: string; total: number | string }>();
-  const counts = new Map<string, number>(parentIds.map((id) => [id, 0]));
-  for (const { parent, total } of raw) counts.set(parent, Number(total));
-  return counts;
+  return readMapByKeys(parentIds, async (chunk) => {
+    const raw = await scoped()
+      .select(parentColumn, 'parent')
+      .addSelect('COUNT(*)', 'total')
+      .andWhere(`${parentColumn} IN (:...countParents)`, { countParents: chunk })
+      .groupBy(parentColumn)
+      .getRawMany<{ parent: string; total: number | string }>();
+    const counts = new Map<string, number>(chunk.map((id) => [id, 0]));
+    for (const { parent, total } of raw) counts.set(parent, Number(total));
+    return counts;
+  });
 }

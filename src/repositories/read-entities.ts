@@ -30,3 +30,33 @@ export async function readEntities<T extends ObjectLiteral>(query: SelectQueryBu
   const raws: Record<string, unknown>[] = await query.getRawMany();
   return raws.map(hydrate);
 }
+
+/**
+ * Most keys bound in one statement. SQLite refuses a statement with more than
+ * SQLITE_MAX_VARIABLE_NUMBER parameters (32766 in the bundled build, 999 in
+ * older or other builds), and MySQL's prepared statements stop at 65535; 500
+ * keys leave room for a statement's other parameters under the smallest of them.
+ */
+export const KEYS_PER_STATEMENT = 500;
+
+/**
+ * The one way to read by a list of keys (ids, external ids, parent ids): the
+ * distinct keys are split into chunks of at most KEYS_PER_STATEMENT and read
+ * one chunk after the other (in a transaction the statements share one
+ * connection), so no number of keys reaches a database's parameter limit.
+ * Rows come back chunk by chunk; callers that answer per key look them up by key.
+ */
+export async function readByKeys<K, R>(keys: readonly K[], read: (chunk: K[]) => Promise<R[]>): Promise<R[]> {
+  const distinct = [...new Set(keys)];
+  const rows: R[] = [];
+  for (let start = 0; start < distinct.length; start += KEYS_PER_STATEMENT) {
+    rows.push(...(await read(distinct.slice(start, start + KEYS_PER_STATEMENT))));
+  }
+  return rows;
+}
+
+/** `readByKeys` for reads that answer with a map per key (pages and counts per parent). */
+export async function readMapByKeys<K, V>(keys: readonly K[], read: (chunk: K[]) => Promise<Map<K, V>>): Promise<Map<K, V>> {
+  const entries = await readByKeys(keys, async (chunk) => [...(await read(chunk))]);
+  return new Map(entries);
+}

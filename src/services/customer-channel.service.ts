@@ -118,7 +118,7 @@ export class CustomerChannelService {
     });
   }
 
-  /** The channels of many customers, read in one statement. */
+  /** The channels of many customers, read in one statement per chunk of customers. */
   async byCustomers(
     brand: string,
     customerIds: readonly string[],

@@ -1,8 +1,11 @@
+import { ReadRequiresScope } from '../auth/requires-scope.decorator';
+import { Scope } from '../auth/scopes';
 import { Field, ID, InputType, ObjectType } from 'type-graphql';
 import { DateTimeScalar, JSONObjectScalar } from '../schema/scalars';
 import { ActivityOrigin } from './activity-origin.enum';
 import { connectionTypes } from './connection.factory';
 
+@ReadRequiresScope(Scope.READ)
 @ObjectType({ description: "One event in a customer's timeline." })
 export class CustomerActivity {
   @Field(() => ID, { description: 'The activity id: "act_" followed by a ULID.' })

@@ -1,7 +1,10 @@
+import { ReadRequiresScope } from '../auth/requires-scope.decorator';
+import { Scope } from '../auth/scopes';
 import { Field, ID, InputType, ObjectType } from 'type-graphql';
 import { DateTimeScalar } from '../schema/scalars';
 import { ChannelType } from './channel-type.enum';
 
+@ReadRequiresScope(Scope.READ)
 @ObjectType({ description: 'One way to reach a customer.' })
 export class CustomerChannel {
   @Field(() => ID, { description: 'The channel id: "chn_" followed by a ULID.' })

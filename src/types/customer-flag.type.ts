@@ -1,3 +1,5 @@
+import { ReadRequiresScope } from '../auth/requires-scope.decorator';
+import { Scope } from '../auth/scopes';
 import { Field, ObjectType } from 'type-graphql';
 import { DateTimeScalar } from '../schema/scalars';
 import { connectionTypes } from './connection.factory';
@@ -14,6 +16,7 @@ export class FlagDefinition {
   readOnly!: boolean;
 }
 
+@ReadRequiresScope(Scope.READ)
 @ObjectType({ description: 'A flag a customer carries.' })
 export class CustomerFlag {
   @Field({ description: 'The flag name, e.g. "vip".' })

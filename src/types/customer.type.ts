@@ -1,3 +1,5 @@
+import { ReadRequiresScope } from '../auth/requires-scope.decorator';
+import { Scope } from '../auth/scopes';
 import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
 import { DateTimeScalar, JSONObjectScalar } from '../schema/scalars';
 import { connectionTypes } from './connection.factory';
@@ -7,6 +9,7 @@ import { connectionTypes } from './connection.factory';
  * properties carry these names; internal columns (brand, match keys) have no field.
  */
 @Directive('@key(fields: "id")')
+@ReadRequiresScope(Scope.READ)
 @ObjectType({ description: 'A person registered with the business. Owned by this subgraph.' })
 export class Customer {
   @Field(() => ID, { description: 'The customer\'s id: "cus_" followed by a 26-character ULID. Opaque to clients.' })

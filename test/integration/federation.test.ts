@@ -111,6 +111,11 @@ describeDb('Federation', () => {
       expect(sdl).toMatch(/type PageInfo\s+@shareable/);
       expect(sdl).toMatch(/customer\([^)]*\): Customer @requiresScopes\(scopes: \[\["customer:read"\]\]\) @authenticated/);
       expect(sdl).toContain('@requiresScopes(scopes: [["customer:write"]])');
+      for (const type of ['Customer', 'CustomerChannel', 'CustomerFlag', 'CustomerActivity']) {
+        const definition = new RegExp(`\\ntype ${type}\\s([^{]*)\\{`).exec(sdl);
+        expect(definition?.[1]).toContain('@requiresScopes(scopes: [["customer:read"]])');
+        expect(definition?.[1]).toContain('@authenticated');
+      }
     });
   });
 

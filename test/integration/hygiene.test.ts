@@ -81,6 +81,82 @@ describeDb('request hygiene', () => {
     });
   });
 
+  describe('schema exposure in production', () => {
+    const sdlQuery = '{ _service { sdl } }';
+    const misspelt = '{ customers(first: 1) { nodes { nam } } }';
+    const misspeltEnum = '{ customers(first: 1) { nodes { channels(type: EMAL) { id } } } }';
+    const misspeltVariable = 'query ($type: ChannelType) { customers(first: 1) { nodes { channels(type: $type) { id } } } }';
+
+    async function messagesOf(t: TestServer, headers: Record<string, string>): Promise<string[]> {
+      const responses = [await t.graphql(misspelt, {}, headers), await t.graphql(misspeltEnum, {}, headers)];
+      responses.push(await t.graphql(misspeltVariable, { type: 'EMAL' }, headers));
+      return responses.map((response) => {
+        expect(response.data).toBeUndefined();
+        expect(response.errors).toHaveLength(1);
+        return response.errors![0]!.message;
+      });
+    }
+
+    it('refuses _service without a token with UNAUTHENTICATED, before execution, and serves it with one', async () => {
+      const t = await startTestServer({ NODE_ENV: 'production', AUTH_JWT_SECRET: TEST_JWT_SECRET });
+      try {
+        for (const query of [
+          sdlQuery,
+          '{ ...S } fragment S on Query { _service { sdl } }',
+          '{ customerFlagDefinitions { name } _service { sdl } }',
+        ]) {
+          const refused = await t.graphql(query);
+          expect(codesOf(refused)).toEqual(['UNAUTHENTICATED']);
+          expect(refused.data).toBeUndefined();
+          expect(JSON.stringify(refused)).not.toContain('type Customer');
+        }
+        const served = await t.graphql<{ _service: { sdl: string } }>(sdlQuery, {}, bearer(await hs256Token({ claims: { scope: '' } })));
+        expect(served.data?._service.sdl).toContain('type Customer');
+      } finally {
+        await t.close();
+      }
+    });
+
+    it('serves _service to the router by its secret alone when ROUTER_SECRET is set, and refuses everyone else', async () => {
+      const routerSecret = 'router-secret-0123456789';
+      const t = await startTestServer({ NODE_ENV: 'production', AUTH_JWT_SECRET: TEST_JWT_SECRET, ROUTER_SECRET: routerSecret });
+      try {
+        const served = await t.graphql<{ _service: { sdl: string } }>(sdlQuery, {}, { 'x-router-secret': routerSecret });
+        expect(served.data?._service.sdl).toContain('type Customer');
+        expect(codesOf(await t.graphql(sdlQuery))).toEqual(['UNAUTHENTICATED']);
+      } finally {
+        await t.close();
+      }
+    });
+
+    it('answers misspelt fields and enum values without "Did you mean" suggestions', async () => {
+      const t = await startTestServer({ NODE_ENV: 'production', AUTH_JWT_SECRET: TEST_JWT_SECRET });
+      try {
+        for (const headers of [{}, bearer(await hs256Token())]) {
+          const messages = await messagesOf(t, headers);
+          expect(messages[0]).toMatch(/Cannot query field "nam"/);
+          expect(messages[1]).toMatch(/"EMAL"/);
+          expect(messages[2]).toMatch(/"EMAL"/);
+          for (const message of messages) {
+            expect(message).not.toMatch(/did you mean/i);
+            expect(message).not.toMatch(/"name"|"EMAIL"/);
+          }
+        }
+      } finally {
+        await t.close();
+      }
+    });
+
+    it('keeps the suggestions outside production', async () => {
+      const t = await startTestServer({ NODE_ENV: 'development' });
+      try {
+        for (const message of await messagesOf(t, {})) expect(message).toMatch(/Did you mean/);
+      } finally {
+        await t.close();
+      }
+    });
+  });
+
   describe('internal errors', () => {
     /** Starts a server, breaks its database for real, and returns the error a read then gets. */
     async function internalErrorIn(env: Record<string, string>) {

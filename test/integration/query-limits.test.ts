@@ -2,12 +2,12 @@ import { getIntrospectionQuery } from 'graphql';
 import { describeDb, GraphQLResponse, startTestServer, TestServer } from '../helpers/test-server';
 
 const COSTLY = '{ customers(first: 1000) { nodes { activities(first: 100) { nodes { id } } } } }';
-/** Cost 1 + 10 × (1 + 1) = 21 under the estimate of src/http/query-limits.ts. */
+/** Cost 50 + 1 + 10 + (1 + 10 × 1) = 72 under the estimate of src/http/query-limits.ts. */
 const SMALL_LIST = 'customers(first: 10) { nodes { id } }';
-const LIMIT = 200;
+const LIMIT = 300;
 
-function aliased(times: number): string {
-  return `{ ${Array.from({ length: times }, (_, index) => `a${index}: ${SMALL_LIST}`).join(' ')} }`;
+function aliased(times: number, selection = SMALL_LIST): string {
+  return `{ ${Array.from({ length: times }, (_, index) => `a${index}: ${selection}`).join(' ')} }`;
 }
 
 describeDb('query limits', () => {
@@ -58,6 +58,27 @@ describeDb('query limits', () => {
     expect(result.errors?.map((error) => error.extensions?.code)).toEqual(['QUERY_TOO_COMPLEX']);
     expect(result.errors![0]!.extensions!.cost as number).toBeGreaterThan(LIMIT);
     expect(count).toBe(0);
+  });
+
+  it.each([
+    ['2,000 aliases of customers { nodes { id } }', aliased(2_000, 'customers { nodes { id } }')],
+    ['12,000 aliases of customers { totalCount }', aliased(12_000, 'customers { totalCount }')],
+    ['12,000 aliases of _service { sdl }', aliased(12_000, '_service { sdl }')],
+  ])('refuses %s before running any SQL', async (_name, query) => {
+    const { result, count } = await t.countStatements(() => t.graphql(query));
+    expect(result.errors?.map((error) => error.extensions?.code)).toEqual(['QUERY_TOO_COMPLEX']);
+    expect(result.errors![0]!.extensions!.cost as number).toBeGreaterThan(25_000);
+    expect(result.data).toBeUndefined();
+    expect(count).toBe(0);
+  });
+
+  it('counts a connection without first/last as its default page of 50', async () => {
+    // 50 + 1 + 50 + (1 + 50 × 1) = 152 > LIMIT / 2; with first: 10 the same query costs 72.
+    expect(
+      (await limited.graphql(`{ a: customers(first: 10) { nodes { id } } b: customers(first: 10) { nodes { id } } }`)).errors,
+    ).toBeUndefined();
+    const unsized = await limited.graphql(`{ a: customers { nodes { id } } b: customers { nodes { id } } }`);
+    expect(unsized.errors?.map((error) => error.extensions?.code)).toEqual(['QUERY_TOO_COMPLEX']);
   });
 
   it('counts the fields selected through fragments', async () => {

@@ -2,7 +2,7 @@ import { composeServices, CompositionResult } from '@apollo/composition';
 import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
-import { parse } from 'graphql';
+import { Kind, parse, print } from 'graphql';
 import { SignJWT } from 'jose';
 import { HeaderRecordingProxy, startHeaderRecordingProxy } from '../fixtures/header-recording-proxy';
 import { stripAuthorizationDirectives } from '../../src/schema/strip-authorization-directives';
@@ -148,6 +148,21 @@ describeDb('Supergraph: customers and orders behind a gateway', () => {
     it("keeps the router's view of @authenticated and @requiresScopes on our queries", () => {
       expect(composition.supergraphSdl).toMatch(/customer\([^)]*\): Customer[^\n]*@authenticated/);
       expect(composition.supergraphSdl).toMatch(/customer\([^)]*\): Customer[^\n]*@requiresScopes\(scopes: \[\["customer:read"\]\]\)/);
+    });
+    it('declares customer:read on the types that carry customer data, so the router also guards the entity path', () => {
+      const directivesOf = new Map<string, string[]>();
+      for (const definition of parse(composition.supergraphSdl!).definitions) {
+        if (definition.kind === Kind.OBJECT_TYPE_DEFINITION) {
+          directivesOf.set(
+            definition.name.value,
+            (definition.directives ?? []).map((directive) => print(directive)),
+          );
+        }
+      }
+      for (const type of ['Customer', 'CustomerChannel', 'CustomerFlag', 'CustomerActivity']) {
+        expect(directivesOf.get(type)).toEqual(expect.arrayContaining(['@authenticated', '@requiresScopes(scopes: [["customer:read"]])']));
+      }
+      expect(directivesOf.get('PageInfo')).not.toContain('@authenticated');
     });
   });
 
