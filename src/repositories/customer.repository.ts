@@ -80,24 +80,27 @@ export class CustomerRepository {
    * concurrent creators of one new id meet at its insert instead.
    */
   async findByExternalIdsForUpdate(brand: string, externalIds: readonly string[]): Promise<CustomerEntity[]> {
-    if (externalIds.length === 0) return [];
-    const query = this.select(brand)
-      .andWhere(`${ALIAS}.externalId IN (:...externalIds)`, { externalIds: [...new Set(externalIds)] })
-      .orderBy(`${ALIAS}.externalId`);
-    if (this.manager.connection.options.type === 'mysql') query.setLock('pessimistic_write');
-    return readEntities(query);
+    // Chunks follow the caller's order (sorted), and each chunk locks in external-id order.
+    return readByKeys(externalIds, (chunk) => {
+      const query = this.select(brand)
+        .andWhere(`${ALIAS}.externalId IN (:...externalIds)`, { externalIds: chunk })
+        .orderBy(`${ALIAS}.externalId`);
+      if (this.manager.connection.options.type === 'mysql') query.setLock('pessimistic_write');
+      return readEntities(query);
+    });
   }
 
   /** The id of the customer holding each of these external ids (a plain read: use it on rows this transaction has locked). */
   async idsByExternalIds(brand: string, externalIds: readonly string[]): Promise<Map<string, string>> {
-    if (externalIds.length === 0) return new Map();
-    const rows: Array<{ id: string; externalId: string }> = await this.manager
-      .createQueryBuilder(CustomerEntity, ALIAS)
-      .select(`${ALIAS}.id`, 'id')
-      .addSelect(`${ALIAS}.externalId`, 'externalId')
-      .where(`${ALIAS}.brand = :brand`, { brand })
-      .andWhere(`${ALIAS}.externalId IN (:...externalIds)`, { externalIds: [...new Set(externalIds)] })
-      .getRawMany();
+    const rows = await readByKeys(externalIds, (chunk) =>
+      this.manager
+        .createQueryBuilder(CustomerEntity, ALIAS)
+        .select(`${ALIAS}.id`, 'id')
+        .addSelect(`${ALIAS}.externalId`, 'externalId')
+        .where(`${ALIAS}.brand = :brand`, { brand })
+        .andWhere(`${ALIAS}.externalId IN (:...externalIds)`, { externalIds: chunk })
+        .getRawMany<{ id: string; externalId: string }>(),
+    );
     return new Map(rows.map((row) => [row.externalId, row.id]));
   }
 

@@ -264,6 +264,7 @@ describeDb('request hygiene', () => {
         customerByExternalId: { externalId: 'none' },
         customers: { filter: {} },
         customerFlagDefinitions: {},
+        customerEvents: {},
       };
       const fields = rootFields('query');
       expect(fields.map((field) => field.name).sort()).toEqual(Object.keys(base).sort());
