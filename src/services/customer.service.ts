@@ -330,7 +330,10 @@ export class CustomerService {
       }
       const all = [...byExternalId.values()];
       await repositories.customers.writeLocked(all.filter((item) => !item.created && item.row !== item.current).map((item) => item.row!));
-      await recordActivities(repositories, all.flatMap((item) => item.activities));
+      await recordActivities(
+        repositories,
+        all.flatMap((item) => item.activities),
+      );
       return all;
     });
     for (const item of plans) for (const [index, result] of item.results) results[index] = result;
