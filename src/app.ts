@@ -148,6 +148,7 @@ function createChangeFeed(
     sequencer: services.eventSequencer,
     relay,
     retentionDays: config.events.retentionDays,
+    pollMs: config.events.pollMs,
     onError: (error, task) => logger.warn({ err: error, task }, 'change feed: background work failed; retrying'),
   });
 }

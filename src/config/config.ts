@@ -43,6 +43,8 @@ export interface Config {
 /** The change feed: how long events are kept, and the NATS JetStream they are also published to (when set). */
 export interface EventsConfig {
   retentionDays: number;
+  /** How often each process looks for events that other replicas committed, to number them. */
+  pollMs: number;
   nats: { url: string; stream: string } | null;
 }
 
@@ -216,7 +218,8 @@ function parseEvents(env: Env): EventsConfig {
   const url = env.EVENTS_NATS_URL?.trim() || null;
   const stream = env.EVENTS_NATS_STREAM?.trim() || 'CUSTOMERS';
   if (!STREAM_NAME.test(stream)) throw new ConfigError('EVENTS_NATS_STREAM', `must be 1 to 64 letters, digits, - or _, got "${stream}"`);
-  if (url === null) return { retentionDays, nats: null };
+  const pollMs = parseInteger(env, 'EVENTS_POLL_MS', 250, 10, 600_000);
+  if (url === null) return { retentionDays, pollMs, nats: null };
   for (const server of url.split(',')) {
     let parsed: URL;
     try {
@@ -226,7 +229,7 @@ function parseEvents(env: Env): EventsConfig {
     }
     if (!['nats:', 'tls:', 'ws:', 'wss:'].includes(parsed.protocol)) throw new ConfigError('EVENTS_NATS_URL', 'must be a nats:// URL');
   }
-  return { retentionDays, nats: { url, stream } };
+  return { retentionDays, pollMs, nats: { url, stream } };
 }
 
 function parseRouterSecret(raw: string | undefined): string | null {

@@ -51,6 +51,8 @@ export interface DatabaseSnapshot {
 
 /** Row counts of every table and a digest of all their rows (order-independent), to tell whether anything changed. */
 export async function snapshotDatabase(t: TestServer): Promise<DatabaseSnapshot> {
+  // Events committed so far are numbered first: the sequencer's background numbering is not a change of the request's.
+  await t.server.services.eventSequencer.catchUp();
   const hash = createHash('sha256');
   const counts: Record<string, number> = {};
   for (const [table, rows] of await readAllRows(t)) {

@@ -60,7 +60,15 @@ export async function startTestServer(env: Record<string, string> = {}, options:
     dropDatabase = () => onTestServer([`DROP DATABASE IF EXISTS ${name}`]);
     appendFileSync(MYSQL_RUN_MARKER, `${basename(expect.getState().testPath ?? 'unknown')}\n`);
   }
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', PORT: '0', DATABASE_URL: databaseUrl, ...env });
+  // The change feed's idle poll is off, so tests that wait for a quiet server see one; commits still wake it.
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    PORT: '0',
+    DATABASE_URL: databaseUrl,
+    EVENTS_POLL_MS: '600000',
+    ...env,
+  });
   const server = await startServer(config, createLogger(config.logLevel, options.logDestination));
 
   return {

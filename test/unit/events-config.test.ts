@@ -2,7 +2,7 @@ import { ConfigError, loadConfig } from '../../src/config/config';
 
 describe('change feed settings', () => {
   it('keeps events 30 days and publishes to no broker by default', () => {
-    expect(loadConfig({}).events).toEqual({ retentionDays: 30, nats: null });
+    expect(loadConfig({}).events).toEqual({ retentionDays: 30, pollMs: 250, nats: null });
   });
 
   it('publishes to NATS JetStream stream CUSTOMERS when EVENTS_NATS_URL is set, or to EVENTS_NATS_STREAM', () => {
