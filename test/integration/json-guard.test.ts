@@ -216,6 +216,15 @@ describeDb('JSON metadata and activity data', () => {
       });
     });
 
+    it('keeps __proto__ given as a literal in the operation text, not only in variables', async () => {
+      const customer = await createValidCustomer(t, { givenName: 'Proto', familyName: 'Literal', metadata: { k: 1 } });
+      const response = await t.graphql<{ updateCustomer: PayloadView }>(
+        `mutation { updateCustomer(input: { id: "${customer.id}", metadata: { __proto__: { x: 1 } } }) { customer { metadata } userErrors { code } } }`,
+      );
+      expect(JSON.stringify(dataOf(response).updateCustomer.customer!.metadata)).toBe('{"k":1,"__proto__":{"x":1}}');
+      expect((await readBack(customer.id)).metadata).toBe('{"k":1,"__proto__":{"x":1}}');
+    });
+
     it('keeps __proto__ through upsertCustomer, upsertCustomers and activity data', async () => {
       const upserted = async (query: string, variables: string, pick: (data: Record<string, unknown>) => unknown) =>
         pick(dataOf((await postRaw<Record<string, unknown>>(t, query, variables)).body)) as PayloadView;
