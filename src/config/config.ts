@@ -14,7 +14,7 @@ export interface Config {
   nodeEnv: string;
   database: DatabaseConfig;
   logLevel: LogLevel;
-  /** Key for the HMAC that makes cursors tamper-evident; replicas must share it. */
+  /** The key pagination cursors are encrypted and authenticated with; replicas must share it. */
   cursorSecret: string;
   /** Largest accepted request body, in bytes. */
   bodyLimitBytes: number;
@@ -70,7 +70,7 @@ export const MAX_QUERY_DEPTH = 12;
 /** HS256 keys shorter than the hash output are guessable; RFC 7518 §3.2 asks for at least 256 bits. */
 const MIN_JWT_SECRET_LENGTH = 32;
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
-/** Used only when CURSOR_SECRET is unset; cursors then stay valid across restarts of any replica. */
+/** Used only outside production when CURSOR_SECRET is unset; it is public, so production refuses it. */
 const DEFAULT_CURSOR_SECRET = 'customer-subgraph-cursor-v1';
 
 type Env = Record<string, string | undefined>;
@@ -126,11 +126,9 @@ export function loadConfig(env: Env = process.env): Config {
   if (!LOG_LEVELS.includes(logLevel)) {
     throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}, got "${env.LOG_LEVEL}"`);
   }
-  const cursorSecret = env.CURSOR_SECRET ?? DEFAULT_CURSOR_SECRET;
-  if (cursorSecret.length < 16) {
-    throw new ConfigError('CURSOR_SECRET', 'must be at least 16 characters long');
-  }
   const nodeEnv = env.NODE_ENV?.trim() || 'development';
+  const auth = parseAuth(env, nodeEnv);
+  const cursorSecret = parseCursorSecret(env.CURSOR_SECRET, nodeEnv);
   return {
     port: parseInteger(env, 'PORT', 4001, 0, 65535),
     nodeEnv,
@@ -141,7 +139,7 @@ export function loadConfig(env: Env = process.env): Config {
     shutdownGraceMs: parseInteger(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     shutdownDrainMs: parseInteger(env, 'SHUTDOWN_DRAIN_MS', 0, 0, 600_000),
     flagsFile: env.CUSTOMER_FLAGS_FILE?.trim() || DEFAULT_FLAGS_FILE,
-    auth: parseAuth(env, nodeEnv),
+    auth,
     routerSecret: parseRouterSecret(env.ROUTER_SECRET),
     maxQueryCost: parseInteger(env, 'MAX_QUERY_COST', DEFAULT_MAX_QUERY_COST, 1, 10_000_000),
     maxQueryDepth: MAX_QUERY_DEPTH,
@@ -198,6 +196,18 @@ function parseAuth(env: Env, nodeEnv: string): AuthConfig {
     audience,
     clockToleranceSeconds: parseInteger(env, 'AUTH_CLOCK_TOLERANCE_SECONDS', 30, 0, 600),
   };
+}
+
+function parseCursorSecret(raw: string | undefined, nodeEnv: string): string {
+  const secret = raw ?? DEFAULT_CURSOR_SECRET;
+  if (secret.length < 16) throw new ConfigError('CURSOR_SECRET', 'must be at least 16 characters long');
+  if (nodeEnv === 'production' && secret === DEFAULT_CURSOR_SECRET) {
+    throw new ConfigError(
+      'CURSOR_SECRET',
+      `must be set to a key of your own when NODE_ENV=production: the built-in one is public, so anyone could read and forge cursors${raw === undefined ? '' : ' (it is set to the built-in key)'}`,
+    );
+  }
+  return secret;
 }
 
 function parseRouterSecret(raw: string | undefined): string | null {

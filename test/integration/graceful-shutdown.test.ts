@@ -428,6 +428,8 @@ describeDb('graceful shutdown', () => {
     it.each([
       ['PORT', { PORT: 'abc' }],
       ['CUSTOMER_FLAGS_FILE', { CUSTOMER_FLAGS_FILE: join(tmpdir(), 'customer-no-such-flags-file.json') }],
+      // Production with the built-in (public) cursor key, like production without AUTH_*.
+      ['CURSOR_SECRET', { NODE_ENV: 'production', AUTH_JWT_SECRET: 'a-secret-of-at-least-thirty-two-characters' }],
     ])(
       'exits 1 with a message naming %s when it is bad',
       async (setting, env) => {
