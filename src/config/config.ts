@@ -34,8 +34,9 @@ export interface Config {
   introspection: boolean;
   /** Longest a single SQL statement may run on MySQL/MariaDB before the server aborts it. */
   statementTimeoutMs: number;
-  /** HTTP server: how long a whole request may take, and how long an idle keep-alive connection stays open. */
+  /** HTTP server: how long a whole request may take to arrive, how long its headers may take, and how long an idle keep-alive connection stays open. */
   requestTimeoutMs: number;
+  headersTimeoutMs: number;
   keepAliveTimeoutMs: number;
 }
 
@@ -72,6 +73,8 @@ const MIN_JWT_SECRET_LENGTH = 32;
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 /** Used only outside production when CURSOR_SECRET is unset; it is public, so production refuses it. */
 const DEFAULT_CURSOR_SECRET = 'customer-subgraph-cursor-v1';
+/** Slow-loris guard: a client that has not sent its headers by then gets 408. */
+const DEFAULT_HEADERS_TIMEOUT_MS = 20_000;
 
 type Env = Record<string, string | undefined>;
 
@@ -145,7 +148,7 @@ export function loadConfig(env: Env = process.env): Config {
     maxQueryDepth: MAX_QUERY_DEPTH,
     introspection: nodeEnv !== 'production' || parseBoolean(env, 'ENABLE_INTROSPECTION', false),
     statementTimeoutMs: parseInteger(env, 'DB_STATEMENT_TIMEOUT_MS', 10_000, 100, 600_000),
-    requestTimeoutMs: parseInteger(env, 'HTTP_REQUEST_TIMEOUT_MS', 30_000, 1_000, 600_000),
+    ...parseHttpTimeouts(env),
     keepAliveTimeoutMs: parseInteger(env, 'HTTP_KEEP_ALIVE_TIMEOUT_MS', 65_000, 1_000, 600_000),
   };
 }
@@ -196,6 +199,25 @@ function parseAuth(env: Env, nodeEnv: string): AuthConfig {
     audience,
     clockToleranceSeconds: parseInteger(env, 'AUTH_CLOCK_TOLERANCE_SECONDS', 30, 0, 600),
   };
+}
+
+/** Headers must arrive within the whole request's time (Node refuses a longer headers timeout). */
+function parseHttpTimeouts(env: Env): { requestTimeoutMs: number; headersTimeoutMs: number } {
+  const requestTimeoutMs = parseInteger(env, 'HTTP_REQUEST_TIMEOUT_MS', 30_000, 1_000, 600_000);
+  const headersTimeoutMs = parseInteger(
+    env,
+    'HTTP_HEADERS_TIMEOUT_MS',
+    Math.min(DEFAULT_HEADERS_TIMEOUT_MS, requestTimeoutMs),
+    1_000,
+    600_000,
+  );
+  if (headersTimeoutMs > requestTimeoutMs) {
+    throw new ConfigError(
+      'HTTP_HEADERS_TIMEOUT_MS',
+      `must not be above HTTP_REQUEST_TIMEOUT_MS (${requestTimeoutMs}), got "${env.HTTP_HEADERS_TIMEOUT_MS}"`,
+    );
+  }
+  return { requestTimeoutMs, headersTimeoutMs };
 }
 
 function parseCursorSecret(raw: string | undefined, nodeEnv: string): string {
