@@ -335,6 +335,7 @@ async function main(): Promise<void> {
   const server = await startChildServer({
     NODE_ENV: 'production',
     AUTH_JWT_SECRET: secret,
+    CURSOR_SECRET: randomBytes(32).toString('hex'),
     DATABASE_URL,
     PORT: '0',
     LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',

@@ -1,6 +1,6 @@
 import { once } from 'node:events';
-import { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { AddressInfo } from 'node:net';
+import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { AddressInfo, Server as NetServer } from 'node:net';
 import { DataSource } from 'typeorm';
 import { createCustomerApp, CustomerApp } from './app';
 import { Config } from './config/config';
@@ -11,6 +11,12 @@ import { FlagRegistry } from './flags/flag-registry';
 import { Logger } from './logging/logger';
 
 const IDEMPOTENCY_CLEANUP_INTERVAL_MS = 60 * 60 * 1000;
+/** During shutdown, the longest the listener stays open to accept connections already waiting in its backlog. */
+const BACKLOG_DRAIN_MAX_MS = 1000;
+/** During shutdown, how often connections left idle (nothing pending, no request in progress) are closed. */
+const IDLE_SWEEP_MS = 100;
+/** How often Node looks for requests past their headers or request timeout. */
+const TIMEOUT_CHECK_INTERVAL_MS = 1000;
 
 export interface RunningServer extends CustomerApp {
   url: string;
@@ -32,12 +38,19 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   try {
     if (config.database.dialect === 'sqlite') await dataSource.runMigrations({ transaction: 'each' });
     const customerApp = await createCustomerApp({ config, dataSource, statementLog, logger, registry });
-    const httpServer: Server = customerApp.app.listen(config.port);
-    // Deliberate limits: a whole request within requestTimeout; headers within 20 s (slow-loris);
-    // idle keep-alive connections live longer than the router's own idle timeout, so the router closes them first.
-    httpServer.requestTimeout = config.requestTimeoutMs;
-    httpServer.headersTimeout = Math.min(20_000, config.requestTimeoutMs);
-    httpServer.keepAliveTimeout = config.keepAliveTimeoutMs;
+    // Deliberate limits: a whole request must arrive within requestTimeout and its headers within headersTimeout
+    // (slow-loris), else 408. Node checks them only every connectionsCheckingInterval (30 s by default, which let a
+    // cut come up to 30 s late); checking every second keeps each cut within a second of its setting.
+    // Idle keep-alive connections live longer than the router's own idle timeout, so the router closes them first.
+    const httpServer: Server = createServer(
+      {
+        requestTimeout: config.requestTimeoutMs,
+        headersTimeout: config.headersTimeoutMs,
+        connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS,
+        keepAliveTimeout: config.keepAliveTimeoutMs,
+      },
+      customerApp.app,
+    ).listen(config.port);
     // Node keeps a connection open after its last response until the keep-alive timeout, also once the server is
     // closing, which would hold the stop up for the whole grace period. During shutdown every response says
     // `Connection: close`, so each connection closes once its in-flight request is answered.
@@ -66,12 +79,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
         clearInterval(keyCleanup);
         for (const response of unanswered) if (!response.headersSent) response.setHeader('connection', 'close');
         // Readiness is 503 from here; the drain delay gives the router or load balancer time to notice before the listener closes.
-        if (config.shutdownDrainMs > 0) await new Promise((resolve) => setTimeout(resolve, config.shutdownDrainMs));
-        const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
-        httpServer.closeIdleConnections();
-        const grace = setTimeout(() => httpServer.closeAllConnections(), config.shutdownGraceMs);
-        await closed;
-        clearTimeout(grace);
+        if (config.shutdownDrainMs > 0) await sleep(config.shutdownDrainMs);
+        await drainConnections(httpServer, config.shutdownGraceMs);
         await customerApp.apollo.stop();
         // Events are in the database already; stopping only ends the background work after its step in flight.
         await customerApp.changeFeed.stop();
@@ -84,6 +93,65 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   } catch (error) {
     await dataSource.destroy();
     throw error;
+  }
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+const nextCheckPhase = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Stops accepting connections (after accepting those already waiting), then
+ * lets every open connection finish: each
+ * request that has reached the process is answered (responses during shutdown
+ * say `Connection: close`, so Node closes the connection after them), and only
+ * connections that are idle with nothing pending are closed. Resolves once every
+ * connection is gone, or after `graceMs`, when the rest are cut.
+ *
+ * Node's own `server.close()` cannot be used: it destroys at once every
+ * connection it deems idle, and a connection whose request bytes have arrived
+ * but not yet been read (the event loop was busy) looks idle, so its request
+ * would be reset. Here idle connections are closed only after a pause and one
+ * whole turn of the event loop, by which time everything that had arrived is
+ * read and parsed, and counts as a request in progress.
+ */
+async function drainConnections(httpServer: Server, graceMs: number): Promise<void> {
+  let drained = false;
+  await acceptWaitingConnections(httpServer);
+  // net.Server's close: stop listening, and call back once the last connection has closed.
+  const closed = new Promise<void>((resolve) => NetServer.prototype.close.call(httpServer, () => resolve()));
+  const grace = setTimeout(() => httpServer.closeAllConnections(), graceMs);
+  const sweep = async () => {
+    while (!drained) {
+      await sleep(IDLE_SWEEP_MS);
+      // Two check phases: the poll phase between them has read whatever was waiting on any connection.
+      await nextCheckPhase();
+      await nextCheckPhase();
+      if (!drained) httpServer.closeIdleConnections();
+    }
+  };
+  void sweep();
+  await closed;
+  drained = true;
+  clearTimeout(grace);
+}
+
+/**
+ * Connections that completed while the event loop was busy wait in the listen
+ * backlog, and closing the listener resets them, requests and all. So the
+ * listener stays open for whole turns of the loop until a turn accepts nothing
+ * (at most BACKLOG_DRAIN_MAX_MS); connections accepted meanwhile are served
+ * like any other during shutdown (`Connection: close`, /ready 503).
+ */
+async function acceptWaitingConnections(httpServer: Server): Promise<void> {
+  const deadline = Date.now() + BACKLOG_DRAIN_MAX_MS;
+  for (;;) {
+    let accepted = false;
+    const onConnection = () => (accepted = true);
+    httpServer.on('connection', onConnection);
+    await nextCheckPhase();
+    await nextCheckPhase();
+    httpServer.off('connection', onConnection);
+    if (!accepted || Date.now() >= deadline) return;
   }
 }
 

@@ -14,7 +14,7 @@ export interface Config {
   nodeEnv: string;
   database: DatabaseConfig;
   logLevel: LogLevel;
-  /** Key for the HMAC that makes cursors tamper-evident; replicas must share it. */
+  /** The key pagination cursors are encrypted and authenticated with; replicas must share it. */
   cursorSecret: string;
   /** Largest accepted request body, in bytes. */
   bodyLimitBytes: number;
@@ -34,8 +34,9 @@ export interface Config {
   introspection: boolean;
   /** Longest a single SQL statement may run on MySQL/MariaDB before the server aborts it. */
   statementTimeoutMs: number;
-  /** HTTP server: how long a whole request may take, and how long an idle keep-alive connection stays open. */
+  /** HTTP server: how long a whole request may take to arrive, how long its headers may take, and how long an idle keep-alive connection stays open. */
   requestTimeoutMs: number;
+  headersTimeoutMs: number;
   keepAliveTimeoutMs: number;
   events: EventsConfig;
 }
@@ -79,8 +80,10 @@ export const MAX_QUERY_DEPTH = 12;
 /** HS256 keys shorter than the hash output are guessable; RFC 7518 §3.2 asks for at least 256 bits. */
 const MIN_JWT_SECRET_LENGTH = 32;
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
-/** Used only when CURSOR_SECRET is unset; cursors then stay valid across restarts of any replica. */
+/** Used only outside production when CURSOR_SECRET is unset; it is public, so production refuses it. */
 const DEFAULT_CURSOR_SECRET = 'customer-subgraph-cursor-v1';
+/** Slow-loris guard: a client that has not sent its headers by then gets 408. */
+const DEFAULT_HEADERS_TIMEOUT_MS = 20_000;
 
 type Env = Record<string, string | undefined>;
 
@@ -135,11 +138,9 @@ export function loadConfig(env: Env = process.env): Config {
   if (!LOG_LEVELS.includes(logLevel)) {
     throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}, got "${env.LOG_LEVEL}"`);
   }
-  const cursorSecret = env.CURSOR_SECRET ?? DEFAULT_CURSOR_SECRET;
-  if (cursorSecret.length < 16) {
-    throw new ConfigError('CURSOR_SECRET', 'must be at least 16 characters long');
-  }
   const nodeEnv = env.NODE_ENV?.trim() || 'development';
+  const auth = parseAuth(env, nodeEnv);
+  const cursorSecret = parseCursorSecret(env.CURSOR_SECRET, nodeEnv);
   return {
     port: parseInteger(env, 'PORT', 4001, 0, 65535),
     nodeEnv,
@@ -150,13 +151,13 @@ export function loadConfig(env: Env = process.env): Config {
     shutdownGraceMs: parseInteger(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     shutdownDrainMs: parseInteger(env, 'SHUTDOWN_DRAIN_MS', 0, 0, 600_000),
     flagsFile: env.CUSTOMER_FLAGS_FILE?.trim() || DEFAULT_FLAGS_FILE,
-    auth: parseAuth(env, nodeEnv),
+    auth,
     routerSecret: parseRouterSecret(env.ROUTER_SECRET),
     maxQueryCost: parseInteger(env, 'MAX_QUERY_COST', DEFAULT_MAX_QUERY_COST, 1, 10_000_000),
     maxQueryDepth: MAX_QUERY_DEPTH,
     introspection: nodeEnv !== 'production' || parseBoolean(env, 'ENABLE_INTROSPECTION', false),
     statementTimeoutMs: parseInteger(env, 'DB_STATEMENT_TIMEOUT_MS', 10_000, 100, 600_000),
-    requestTimeoutMs: parseInteger(env, 'HTTP_REQUEST_TIMEOUT_MS', 30_000, 1_000, 600_000),
+    ...parseHttpTimeouts(env),
     keepAliveTimeoutMs: parseInteger(env, 'HTTP_KEEP_ALIVE_TIMEOUT_MS', 65_000, 1_000, 600_000),
     events: parseEvents(env),
   };
@@ -230,6 +231,37 @@ function parseEvents(env: Env): EventsConfig {
     if (!['nats:', 'tls:', 'ws:', 'wss:'].includes(parsed.protocol)) throw new ConfigError('EVENTS_NATS_URL', 'must be a nats:// URL');
   }
   return { retentionDays, pollMs, nats: { url, stream } };
+}
+
+/** Headers must arrive within the whole request's time (Node refuses a longer headers timeout). */
+function parseHttpTimeouts(env: Env): { requestTimeoutMs: number; headersTimeoutMs: number } {
+  const requestTimeoutMs = parseInteger(env, 'HTTP_REQUEST_TIMEOUT_MS', 30_000, 1_000, 600_000);
+  const headersTimeoutMs = parseInteger(
+    env,
+    'HTTP_HEADERS_TIMEOUT_MS',
+    Math.min(DEFAULT_HEADERS_TIMEOUT_MS, requestTimeoutMs),
+    1_000,
+    600_000,
+  );
+  if (headersTimeoutMs > requestTimeoutMs) {
+    throw new ConfigError(
+      'HTTP_HEADERS_TIMEOUT_MS',
+      `must not be above HTTP_REQUEST_TIMEOUT_MS (${requestTimeoutMs}), got "${env.HTTP_HEADERS_TIMEOUT_MS}"`,
+    );
+  }
+  return { requestTimeoutMs, headersTimeoutMs };
+}
+
+function parseCursorSecret(raw: string | undefined, nodeEnv: string): string {
+  const secret = raw ?? DEFAULT_CURSOR_SECRET;
+  if (secret.length < 16) throw new ConfigError('CURSOR_SECRET', 'must be at least 16 characters long');
+  if (nodeEnv === 'production' && secret === DEFAULT_CURSOR_SECRET) {
+    throw new ConfigError(
+      'CURSOR_SECRET',
+      `must be set to a key of your own when NODE_ENV=production: the built-in one is public, so anyone could read and forge cursors${raw === undefined ? '' : ' (it is set to the built-in key)'}`,
+    );
+  }
+  return secret;
 }
 
 function parseRouterSecret(raw: string | undefined): string | null {

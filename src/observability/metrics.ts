@@ -1,4 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { MetricLabels } from './metric-labels';
 
 export interface PoolUsage {
   /** Connections open, and how many of them are lent out right now. */
@@ -9,6 +10,8 @@ export interface PoolUsage {
 /** The service's Prometheus metrics, in a registry of its own (so several servers can live in one process, as in tests). */
 export class ServiceMetrics {
   readonly registry = new Registry();
+  /** Every label value below comes from here, so the number of series stays bounded whatever clients send. */
+  readonly labels = new MetricLabels();
 
   readonly httpDuration = new Histogram({
     name: 'http_request_duration_seconds',

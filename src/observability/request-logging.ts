@@ -30,6 +30,8 @@ export function traceRequests(logger: Logger, metrics: ServiceMetrics): RequestH
     };
     res.setHeader(REQUEST_ID_HEADER, trace.requestId);
     const started = process.hrtime.bigint();
+    // Read now: once a mounted router has the request, `req.path` is relative to its mount point.
+    const route = metrics.labels.route(req.path);
     // 'close' comes after 'finish' for a complete response, and alone when the client left first.
     res.on('close', () => {
       const aborted = !res.writableFinished;
@@ -37,8 +39,7 @@ export function traceRequests(logger: Logger, metrics: ServiceMetrics): RequestH
       // 499: the client closed the request before its response was complete (no standard code says so).
       const status = aborted ? CLIENT_CLOSED_REQUEST : res.statusCode;
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      const route = req.path === '/graphql' || req.baseUrl === '/graphql' ? '/graphql' : req.path;
-      metrics.httpDuration.observe({ method: req.method, route, status: String(status) }, seconds);
+      metrics.httpDuration.observe({ method: metrics.labels.method(req.method), route, status: metrics.labels.status(status) }, seconds);
       if (route !== '/graphql') return;
       logger.info(
         {
@@ -57,14 +58,6 @@ export function traceRequests(logger: Logger, metrics: ServiceMetrics): RequestH
   };
 }
 
-const OPERATION_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
-
-/** Operation names are the client's to choose: odd ones share one label, so the metric's size stays bounded by sane names. */
-function operationLabel(operationName: string | null | undefined): string {
-  if (!operationName) return 'anonymous';
-  return OPERATION_NAME_PATTERN.test(operationName) ? operationName : 'other';
-}
-
 /** Records each operation's name, duration, outcome, error codes and SQL statement count. */
 export function operationMetricsPlugin<TContext extends object>(metrics: ServiceMetrics): ApolloServerPlugin<TContext> {
   return {
@@ -79,8 +72,8 @@ export function operationMetricsPlugin<TContext extends object>(metrics: Service
           const trace = currentTrace();
           const errors = response.body.kind === 'single' ? (response.body.singleResult.errors ?? []) : [];
           const codes = errors.map((error) => String(error.extensions?.code ?? 'UNKNOWN'));
-          for (const code of codes) metrics.errors.inc({ code });
-          const operation = operationLabel(operationName);
+          for (const error of errors) metrics.errors.inc({ code: metrics.labels.errorCode(error.extensions?.code) });
+          const operation = metrics.labels.operation(operationName);
           metrics.operationDuration.observe(
             { operation, outcome: codes.length === 0 ? 'ok' : 'error' },
             Number(process.hrtime.bigint() - started) / 1e9,

@@ -1,5 +1,5 @@
 import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
-import { CursorKey } from '../pagination/cursor-codec';
+import { CursorKey, malformedCursor } from '../pagination/cursor-codec';
 import { PageRequest } from '../pagination/page-request';
 import { PageSlice } from '../pagination/connection';
 import { readEntities } from './read-entities';
@@ -74,8 +74,25 @@ export function keysetBound<T>(
   name: string,
 ): [string, Record<string, string | number | Date>] {
   const [sort, tie] = keyset.columns;
+  if (key.length !== keyset.columns.length) throw malformedCursor(name);
   return [
     `(${sort.expression} ${operator} :${name}Sort OR (${sort.expression} = :${name}Sort AND ${tie.expression} ${operator} :${name}Tie))`,
-    { [`${name}Sort`]: sort.fromCursor(key[0]), [`${name}Tie`]: tie.fromCursor(key[1]) },
+    { [`${name}Sort`]: boundParameter(sort, key[0]!, name), [`${name}Tie`]: boundParameter(tie, key[1]!, name) },
   ];
+}
+
+/**
+ * A cursor value as the query parameter of its column. The value must be what
+ * `cursorKeyOf` writes for that column (a date column: the exact ISO string of a
+ * valid instant; others: the same JSON type), so both databases see the same
+ * well-typed parameter; anything else is a malformed cursor, never a page.
+ */
+function boundParameter<T>(column: KeysetColumn<T>, value: string | number, name: string): string | number | Date {
+  const parameter = column.fromCursor(value);
+  const fits =
+    parameter instanceof Date
+      ? typeof value === 'string' && !Number.isNaN(parameter.getTime()) && parameter.toISOString() === value
+      : typeof parameter === typeof value;
+  if (!fits) throw malformedCursor(name);
+  return parameter;
 }

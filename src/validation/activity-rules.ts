@@ -55,8 +55,8 @@ export function validateExternalActivity(input: ExternalActivityFields, path: Fi
     );
   }
   if (input.data != null) {
-    const data = checkMetadata(input.data);
-    if (!data.ok) errors.push(userError([...path, 'data'], data.code, data.message.replace('Metadata', 'Data')));
+    const data = checkMetadata(input.data, 'Data');
+    if (!data.ok) errors.push(userError([...path, 'data'], data.code, data.message));
   }
   return errors;
 }

@@ -112,38 +112,82 @@ export function checkExternalId(raw: string): RuleResult<string> {
   return ok(value);
 }
 
-export function checkMetadata(value: Record<string, unknown>): RuleResult<Record<string, unknown>> {
-  const keys = Object.keys(value);
-  if (keys.length > METADATA_MAX_KEYS) {
-    return fail(CustomerErrorCode.LIMIT_EXCEEDED, `Metadata may have at most ${METADATA_MAX_KEYS} keys.`);
+/** Deepest nesting of a JSON object from a client: the object itself is level 1, each object or array inside it one more. */
+export const JSON_MAX_DEPTH = 32;
+
+/**
+ * The one guard for a client's JSON object (metadata, activity data), run before
+ * anything recursive touches the value (serialising, merging, hashing): nesting
+ * depth first, then the number of top-level keys, the serialised size and
+ * storable text. The walk keeps its own stack, so no nesting, however deep,
+ * reaches the call stack; once it passes, recursion over the value is bounded
+ * by JSON_MAX_DEPTH.
+ */
+export function checkMetadata(value: Record<string, unknown>, label = 'Metadata'): RuleResult<Record<string, unknown>> {
+  const shape = jsonShape(value);
+  if (shape.tooDeep) {
+    return fail(CustomerErrorCode.LIMIT_EXCEEDED, `${label} may nest at most ${JSON_MAX_DEPTH} levels deep.`);
+  }
+  if (Object.keys(value).length > METADATA_MAX_KEYS) {
+    return fail(CustomerErrorCode.LIMIT_EXCEEDED, `${label} may have at most ${METADATA_MAX_KEYS} keys.`);
   }
   const serialised = JSON.stringify(value);
   if (Buffer.byteLength(serialised, 'utf8') > METADATA_MAX_BYTES) {
-    return fail(CustomerErrorCode.LIMIT_EXCEEDED, `Metadata may be at most ${METADATA_MAX_BYTES} bytes serialised.`);
+    return fail(CustomerErrorCode.LIMIT_EXCEEDED, `${label} may be at most ${METADATA_MAX_BYTES} bytes serialised.`);
   }
-  if (isUnstorableJson(value)) {
-    return fail(CustomerErrorCode.INVALID, 'Metadata contains text that cannot be stored (control or unpaired surrogate characters).');
+  if (shape.unstorable) {
+    return fail(CustomerErrorCode.INVALID, `${label} contains text that cannot be stored (control or unpaired surrogate characters).`);
   }
   return ok(value);
 }
 
-function isUnstorableJson(value: unknown): boolean {
-  if (typeof value === 'string') return !value.isWellFormed() || value.includes('\u0000');
-  if (Array.isArray(value)) return value.some(isUnstorableJson);
-  if (value !== null && typeof value === 'object') {
-    return Object.entries(value).some(([key, item]) => isUnstorableJson(key) || isUnstorableJson(item));
+/** Depth and text check of a JSON value in one iterative walk; stops at the first container deeper than JSON_MAX_DEPTH. */
+function jsonShape(root: unknown): { tooDeep: boolean; unstorable: boolean } {
+  let unstorable = false;
+  const pending: Array<{ value: unknown; depth: number }> = [{ value: root, depth: 1 }];
+  for (let item = pending.pop(); item !== undefined; item = pending.pop()) {
+    const { value, depth } = item;
+    if (typeof value === 'string') {
+      unstorable ||= isUnstorableJsonText(value);
+      continue;
+    }
+    if (value === null || typeof value !== 'object') continue;
+    if (depth > JSON_MAX_DEPTH) return { tooDeep: true, unstorable };
+    if (Array.isArray(value)) {
+      for (const element of value) pending.push({ value: element, depth: depth + 1 });
+      continue;
+    }
+    for (const key of Object.keys(value)) {
+      unstorable ||= isUnstorableJsonText(key);
+      pending.push({ value: (value as Record<string, unknown>)[key], depth: depth + 1 });
+    }
   }
-  return false;
+  return { tooDeep: false, unstorable };
 }
 
-/** RFC 7396 JSON merge patch: objects merge recursively, null removes a key, anything else replaces. */
+/** JSON strings may hold control characters (they are escaped when serialised), but not NUL or lone surrogates. */
+function isUnstorableJsonText(value: string): boolean {
+  return !value.isWellFormed() || value.includes('\u0000');
+}
+
+/**
+ * RFC 7396 JSON merge patch: objects merge recursively, null removes a key,
+ * anything else replaces. Every key is an own data property, `__proto__` and
+ * `constructor` included: assignment (`result[key] = …`) would call the
+ * prototype setter for `__proto__` and drop the key. Recursion follows the
+ * patch, whose depth the JSON guard has bounded.
+ */
 export function applyMergePatch(target: unknown, patch: unknown): unknown {
   if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) return patch;
   const result: Record<string, unknown> =
     target !== null && typeof target === 'object' && !Array.isArray(target) ? { ...(target as Record<string, unknown>) } : {};
   for (const [key, value] of Object.entries(patch as Record<string, unknown>)) {
-    if (value === null) delete result[key];
-    else result[key] = applyMergePatch(result[key], value);
+    if (value === null) {
+      delete result[key];
+    } else {
+      const current = Object.prototype.hasOwnProperty.call(result, key) ? result[key] : undefined;
+      Object.defineProperty(result, key, { value: applyMergePatch(current, value), enumerable: true, writable: true, configurable: true });
+    }
   }
   return result;
 }

@@ -49,6 +49,26 @@ const CREATE_CUSTOMER = /* GraphQL */ `
     }
   }
 `;
+/** Eight heavy reads at once, as a busy router sends them: each a full page of customers with every field. */
+const HEAVY_REQUESTS = 8;
+const HEAVY_QUERY = /* GraphQL */ `
+  {
+    customers(first: 1000) {
+      nodes {
+        id
+        externalId
+        givenName
+        familyName
+        name
+        emailAddress
+        metadata
+        createdAt
+        updatedAt
+        version
+      }
+    }
+  }
+`;
 const STARTUP_LINE = /^Customer subgraph ready at http:\/\/localhost:(\d+)\/graphql$/m;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -268,7 +288,17 @@ describeDb('graceful shutdown', () => {
 
       const stopping = handled(t.server.stop());
       expect(t.server.lifecycle.shuttingDown).toBe(true);
-      await expect(send(port, '/ready', { agent: false })).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+      // The listener closes once the connections already waiting in its backlog are accepted (within a turn or
+      // two of the event loop); until then a new connection is served as during shutdown: /ready 503.
+      await until('new connections are refused', () =>
+        send(port, '/ready', { agent: false }).then(
+          (answer) => {
+            expect(answer.status).toBe(503);
+            return false;
+          },
+          (error: NodeJS.ErrnoException) => error.code === 'ECONNREFUSED',
+        ),
+      );
       expect(await stillPending(stopping, 200)).toBe(true);
 
       await hold.release();
@@ -383,6 +413,60 @@ describeDb('graceful shutdown', () => {
       return { ...spawned, port: Number(match[1]) };
     }
 
+    it('on SIGTERM answers every request that reached it, also on kept-alive connections whose bytes were not yet read', async () => {
+      const sqlitePath = join(scratch, 'drain.sqlite');
+      const databaseUrl = mysqlDatabase ? serverUrl(mysqlDatabase) : `sqlite:${sqlitePath}`;
+      const service = await startService(databaseUrl);
+      const agent = new Agent({ keepAlive: true, maxSockets: HEAVY_REQUESTS / 2 });
+      try {
+        const inputs = Array.from({ length: 1000 }, (_, index) => ({
+          externalId: `drain-${index}`,
+          givenName: 'Drain',
+          familyName: `Heavy${index.toString(26).replace(/./g, (digit) => String.fromCharCode(97 + parseInt(digit, 26)))}`,
+          emailAddress: `drain${index}@example.com`,
+          metadata: { index, note: 'x'.repeat(200) },
+        }));
+        const seeded = await send(service.port, '/graphql', {
+          agent: false,
+          body: {
+            query:
+              'mutation($inputs: [UpsertCustomerInput!]!) { upsertCustomers(inputs: $inputs) { results { userErrors { code } } userErrors { code } } }',
+            variables: { inputs },
+          },
+        });
+        const seededPayload = JSON.parse(seeded.body).data.upsertCustomers;
+        expect(seededPayload.userErrors).toEqual([]);
+        expect(seededPayload.results.flatMap((result: { userErrors: unknown[] }) => result.userErrors)).toEqual([]);
+        // Half the requests go over kept-alive connections opened (and left idle) first, half over new ones.
+        const keptAlive = HEAVY_REQUESTS / 2;
+        const warmUps = await Promise.all(Array.from({ length: keptAlive }, () => send(service.port, '/health', { agent })));
+        expect(warmUps.map((answer) => answer.status)).toEqual(Array(keptAlive).fill(200));
+
+        const heavy = Array.from({ length: HEAVY_REQUESTS }, (_, index) =>
+          handled(send(service.port, '/graphql', { agent: index < keptAlive ? agent : false, body: { query: HEAVY_QUERY } })),
+        );
+        await sleep(100);
+        service.child.kill('SIGTERM');
+        const answers = await Promise.allSettled(heavy);
+        const outcomes = answers.map((answer) =>
+          answer.status === 'fulfilled' ? answer.value.status : String((answer.reason as NodeJS.ErrnoException).code ?? answer.reason),
+        );
+        expect(outcomes).toEqual(Array(HEAVY_REQUESTS).fill(200));
+        for (const answer of answers) {
+          const body = JSON.parse((answer as PromiseFulfilledResult<HttpAnswer>).value.body);
+          expect(body.data.customers.nodes.length).toBeGreaterThanOrEqual(1000);
+        }
+        expect(answers.map((answer) => (answer as PromiseFulfilledResult<HttpAnswer>).value.reusedSocket)).toEqual(
+          Array.from({ length: HEAVY_REQUESTS }, (_, index) => index < keptAlive),
+        );
+        const exit = await Promise.race([service.exited, timeout(10_000).then(() => 'still running' as const)]);
+        expect(exit).toEqual({ code: 0, signal: null });
+      } finally {
+        agent.destroy();
+        service.child.kill('SIGKILL');
+      }
+    }, 90_000);
+
     it.each(['SIGTERM', 'SIGINT'] as const)(
       'prints the start-up line, and on %s answers the request in flight and exits 0',
       async (signal) => {
@@ -428,6 +512,8 @@ describeDb('graceful shutdown', () => {
     it.each([
       ['PORT', { PORT: 'abc' }],
       ['CUSTOMER_FLAGS_FILE', { CUSTOMER_FLAGS_FILE: join(tmpdir(), 'customer-no-such-flags-file.json') }],
+      // Production with the built-in (public) cursor key, like production without AUTH_*.
+      ['CURSOR_SECRET', { NODE_ENV: 'production', AUTH_JWT_SECRET: 'a-secret-of-at-least-thirty-two-characters' }],
     ])(
       'exits 1 with a message naming %s when it is bad',
       async (setting, env) => {

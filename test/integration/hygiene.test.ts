@@ -4,6 +4,9 @@ import { argumentsAsVariables, collectUserErrors, stringInputPaths, userErrorSel
 import { describeDb, GraphQLResponse, startTestServer, TestServer } from '../helpers/test-server';
 import { bearer, hs256Token, TEST_JWT_SECRET } from '../helpers/tokens';
 
+/** Production refuses the built-in cursor key. */
+const PRODUCTION_CURSOR_SECRET = 'hygiene-test-cursor-secret';
+
 // Some tests start their own server (and, on MySQL, a database) inside the test.
 jest.setTimeout(60_000);
 
@@ -54,7 +57,11 @@ describeDb('request hygiene', () => {
     const introspect = '{ __schema { queryType { name } } }';
 
     it('is off with NODE_ENV=production, while the router can still read the SDL', async () => {
-      const t = await startTestServer({ NODE_ENV: 'production', AUTH_JWT_SECRET: TEST_JWT_SECRET });
+      const t = await startTestServer({
+        NODE_ENV: 'production',
+        CURSOR_SECRET: PRODUCTION_CURSOR_SECRET,
+        AUTH_JWT_SECRET: TEST_JWT_SECRET,
+      });
       try {
         const headers = bearer(await hs256Token());
         const refused = await t.graphql(introspect, {}, headers);
@@ -70,7 +77,12 @@ describeDb('request hygiene', () => {
     });
 
     it('is on with NODE_ENV=production and ENABLE_INTROSPECTION=true', async () => {
-      const t = await startTestServer({ NODE_ENV: 'production', AUTH_JWT_SECRET: TEST_JWT_SECRET, ENABLE_INTROSPECTION: 'true' });
+      const t = await startTestServer({
+        NODE_ENV: 'production',
+        CURSOR_SECRET: PRODUCTION_CURSOR_SECRET,
+        AUTH_JWT_SECRET: TEST_JWT_SECRET,
+        ENABLE_INTROSPECTION: 'true',
+      });
       try {
         const response = await t.graphql(introspect, {}, bearer(await hs256Token()));
         expect(response.errors).toBeUndefined();
@@ -176,7 +188,7 @@ describeDb('request hygiene', () => {
 
     it.each([
       ['test', { NODE_ENV: 'test' }],
-      ['production', { NODE_ENV: 'production', AUTH_JWT_SECRET: TEST_JWT_SECRET }],
+      ['production', { NODE_ENV: 'production', CURSOR_SECRET: PRODUCTION_CURSOR_SECRET, AUTH_JWT_SECRET: TEST_JWT_SECRET }],
     ])('are masked with NODE_ENV=%s: INTERNAL_SERVER_ERROR, a generic message, no stack trace', async (_env, env) => {
       const error = await internalErrorIn(env);
       expect(error.extensions?.code).toBe('INTERNAL_SERVER_ERROR');

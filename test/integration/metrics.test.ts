@@ -1,3 +1,4 @@
+import { MAX_OPERATION_LABELS } from '../../src/observability/metric-labels';
 import { createValidCustomer, dataOf, onlyErrorOf, uniqueLetters } from '../helpers/customer-api';
 import { describeDb, startTestServer, TestServer } from '../helpers/test-server';
 
@@ -176,4 +177,58 @@ describeDb('GET /metrics', () => {
     expect(total(after)).toBe(total(before));
     expect(valueOf(after, 'graphql_operation_duration_seconds_count', { operation: 'BadEmail', outcome: 'ok' })).toBe(1);
   });
+});
+
+describeDb('GET /metrics under made-up label values', () => {
+  let t: TestServer;
+
+  beforeAll(async () => {
+    t = await startTestServer();
+  });
+
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  async function seriesCount(): Promise<number> {
+    const response = await fetch(new URL('/metrics', t.server.url));
+    return parseSamples(await response.text()).length;
+  }
+
+  /** Runs `count` requests, `concurrency` at a time. */
+  async function flood(count: number, request: (index: number) => Promise<unknown>, concurrency = 25): Promise<void> {
+    for (let start = 0; start < count; start += concurrency) {
+      await Promise.all(Array.from({ length: Math.min(concurrency, count - start) }, (_, offset) => request(start + offset)));
+    }
+  }
+
+  const unknownPath = (prefix: string) => (index: number) =>
+    fetch(new URL(`/${prefix}-${index}-${'x'.repeat(index % 50)}`, t.server.url)).then((response) => response.arrayBuffer());
+  // Without a token (authentication is off here: every caller is anonymous), each with a name of its own; every tenth fails.
+  const uniqueOperation = (prefix: string) => (index: number) =>
+    t.graphql(index % 10 === 0 ? `query ${prefix}${index} { noSuchField }` : `query ${prefix}${index} { __typename }`);
+
+  it('stays bounded: 2,000 unknown paths and 2,000 operation names add a fixed number of series, and more add none', async () => {
+    const before = await seriesCount();
+    await flood(2000, unknownPath('nowhere'));
+    await flood(2000, uniqueOperation('Unique'));
+    const afterFirst = await seriesCount();
+    // Per label value at most one histogram (buckets + sum + count) per outcome and status; operation names are capped at 100.
+    expect(afterFirst - before).toBeLessThan((MAX_OPERATION_LABELS + 2) * 2 * 30);
+
+    await flood(500, unknownPath('elsewhere'));
+    await flood(500, uniqueOperation('Fresh'));
+    expect(await seriesCount()).toBe(afterFirst);
+
+    const samples = parseSamples(await (await fetch(new URL('/metrics', t.server.url))).text());
+    const routes = new Set(samples.filter((s) => s.name === 'http_request_duration_seconds_count').map((s) => s.labels.route));
+    expect([...routes].sort()).toEqual(['/graphql', 'other']);
+    expect(valueOf(samples, 'http_request_duration_seconds_count', { method: 'GET', route: 'other', status: '404' })).toBe(2500);
+    const operations = new Set(samples.filter((s) => s.name === 'graphql_operation_duration_seconds_count').map((s) => s.labels.operation));
+    // The first MAX_OPERATION_LABELS names, `other`, and `anonymous` (operations refused before their name is known).
+    expect(operations.size).toBeLessThanOrEqual(MAX_OPERATION_LABELS + 2);
+    expect(operations.has('other')).toBe(true);
+    const codes = new Set(samples.filter((s) => s.name === 'graphql_errors_total').map((s) => s.labels.code));
+    expect([...codes]).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+  }, 120_000);
 });

@@ -3,6 +3,8 @@ import { ALL_SCOPES } from '../../src/auth/scopes';
 import { loadConfig } from '../../src/config/config';
 
 const SECRET = 'a-secret-of-at-least-thirty-two-characters';
+/** Production also needs a cursor key of its own (see cursor-config.test.ts). */
+const CURSOR_SECRET = 'a-cursor-key-of-this-deployment';
 
 describe('loadConfig: authentication settings', () => {
   it('refuses to start in production without AUTH_* and names AUTH_JWT_SECRET', () => {
@@ -10,11 +12,14 @@ describe('loadConfig: authentication settings', () => {
   });
 
   it('starts in production with a secret', () => {
-    expect(loadConfig({ NODE_ENV: 'production', AUTH_JWT_SECRET: SECRET }).auth).toMatchObject({ mode: 'jwt', secret: SECRET });
+    expect(loadConfig({ NODE_ENV: 'production', CURSOR_SECRET, AUTH_JWT_SECRET: SECRET }).auth).toMatchObject({
+      mode: 'jwt',
+      secret: SECRET,
+    });
   });
 
   it('starts in production with a JWKS URL', () => {
-    const config = loadConfig({ NODE_ENV: 'production', AUTH_JWKS_URL: 'https://auth.example.test/jwks.json' });
+    const config = loadConfig({ NODE_ENV: 'production', CURSOR_SECRET, AUTH_JWKS_URL: 'https://auth.example.test/jwks.json' });
     expect(config.auth).toMatchObject({ mode: 'jwt', jwksUrl: 'https://auth.example.test/jwks.json', secret: null });
   });
 
@@ -50,8 +55,10 @@ describe('loadConfig: authentication settings', () => {
   });
 
   it('turns introspection off in production unless ENABLE_INTROSPECTION=true', () => {
-    expect(loadConfig({ NODE_ENV: 'production', AUTH_JWT_SECRET: SECRET }).introspection).toBe(false);
-    expect(loadConfig({ NODE_ENV: 'production', AUTH_JWT_SECRET: SECRET, ENABLE_INTROSPECTION: 'true' }).introspection).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'production', CURSOR_SECRET, AUTH_JWT_SECRET: SECRET }).introspection).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'production', CURSOR_SECRET, AUTH_JWT_SECRET: SECRET, ENABLE_INTROSPECTION: 'true' }).introspection).toBe(
+      true,
+    );
     expect(loadConfig({}).introspection).toBe(true);
   });
 });
