@@ -40,13 +40,15 @@ let databaseSequence = 0;
 export interface TestServerOptions {
   /** Where the server's log lines go (JSON, one per line); by default standard output. Set LOG_LEVEL in `env` too: it defaults to silent. */
   logDestination?: Writable;
+  /** The database to start on; by default the project's. The MySQL project starts a SQLite server beside it to compare answers. */
+  dialect?: 'sqlite' | 'mysql';
 }
 
 /** Starts the real server on a free port, on a fresh database of the project's dialect. */
 export async function startTestServer(env: Record<string, string> = {}, options: TestServerOptions = {}): Promise<TestServer> {
   let databaseUrl = 'sqlite::memory:';
   let dropDatabase: (() => Promise<void>) | undefined;
-  if (dialect === 'mysql') {
+  if ((options.dialect ?? dialect) === 'mysql') {
     const name = `customer_test_${process.pid}_${++databaseSequence}_${Date.now() % 100000}`;
     await onTestServer([`DROP DATABASE IF EXISTS ${name}`, `CREATE DATABASE ${name} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`]);
     databaseUrl = serverUrl(name);
