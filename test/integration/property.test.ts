@@ -650,7 +650,8 @@ function operations(): fc.Arbitrary<{ query: string; variables: Record<string, u
           });
         }
       }),
-      { numRuns: DIFFERENTIAL_RUNS },
+      // No shrinking: after a first mismatch the two databases hold different data, so smaller sequences replayed on them would mislead.
+      { numRuns: DIFFERENTIAL_RUNS, endOnFailure: true },
     );
   });
 });
