@@ -1,11 +1,11 @@
 import { MigrationInterface, QueryRunner, Table, TableIndex } from 'typeorm';
-import { binaryCollation } from './column-options';
+import { exactTextOptions } from './column-options';
 
 export class CreateCustomers1764000000000 implements MigrationInterface {
   name = 'CreateCustomers1764000000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    const exact = binaryCollation(queryRunner);
+    const exact = await exactTextOptions(queryRunner);
     await queryRunner.createTable(
       new Table({
         name: 'customers',

@@ -1,11 +1,11 @@
 import { MigrationInterface, QueryRunner, Table, TableIndex } from 'typeorm';
-import { binaryCollation } from './column-options';
+import { exactTextOptions } from './column-options';
 
 export class CreateChannelsFlagsActivities1764100000000 implements MigrationInterface {
   name = 'CreateChannelsFlagsActivities1764100000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    const exact = binaryCollation(queryRunner);
+    const exact = await exactTextOptions(queryRunner);
     await queryRunner.createTable(
       new Table({
         name: 'customer_channels',

@@ -1,11 +1,11 @@
 import { MigrationInterface, QueryRunner, Table, TableIndex } from 'typeorm';
-import { binaryCollation } from './column-options';
+import { exactTextOptions } from './column-options';
 
 export class CreateIdempotencyKeys1764200000000 implements MigrationInterface {
   name = 'CreateIdempotencyKeys1764200000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    const exact = binaryCollation(queryRunner);
+    const exact = await exactTextOptions(queryRunner);
     await queryRunner.createTable(
       new Table({
         name: 'idempotency_keys',

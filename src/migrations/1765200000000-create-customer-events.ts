@@ -1,5 +1,5 @@
 import { MigrationInterface, QueryRunner, Table, TableIndex } from 'typeorm';
-import { binaryCollation } from './column-options';
+import { exactTextOptions } from './column-options';
 
 /**
  * The change feed's outbox (`customer_events`), the per-customer sequence heads,
@@ -9,7 +9,7 @@ export class CreateCustomerEvents1765200000000 implements MigrationInterface {
   name = 'CreateCustomerEvents1765200000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    const exact = binaryCollation(queryRunner);
+    const exact = await exactTextOptions(queryRunner);
     // SQLite makes only an INTEGER PRIMARY KEY an auto-increment rowid alias.
     const counter = queryRunner.connection.driver.options.type === 'mysql' ? 'bigint' : 'integer';
     await queryRunner.createTable(

@@ -187,12 +187,13 @@ export class CustomerRepository {
       query.andWhere(`${ALIAS}.languageCode = :languageCode`, { languageCode: filter.languageCode });
     }
     if (filter.namePrefix !== undefined) {
-      const pattern = `${escapeLike(filter.namePrefix)}%`;
+      // A range rather than LIKE: MariaDB's index range for `LIKE 'x%'` stops below the first character outside the BMP.
+      const { from, below } = prefixRange(filter.namePrefix);
+      const startsWith = (column: string) =>
+        below === null ? `${ALIAS}.${column} >= :nameFrom` : `(${ALIAS}.${column} >= :nameFrom AND ${ALIAS}.${column} < :nameBelow)`;
       query.andWhere(
         new Brackets((where) =>
-          where
-            .where(`${ALIAS}.nameKey LIKE :namePattern ESCAPE '!'`, { namePattern: pattern })
-            .orWhere(`${ALIAS}.familyNameKey LIKE :namePattern ESCAPE '!'`),
+          where.where(startsWith('nameKey'), { nameFrom: from, nameBelow: below }).orWhere(startsWith('familyNameKey')),
         ),
       );
     }
@@ -221,7 +222,20 @@ export class CustomerRepository {
   }
 }
 
-/** Escapes LIKE wildcards with `!`, an escape character both dialects read the same way. */
-function escapeLike(value: string): string {
-  return value.replace(/[!%_]/g, (character) => `!${character}`);
+const MAX_CODE_POINT = 0x10ffff;
+
+/**
+ * The texts that start with `prefix` are exactly those in [from, below) in code
+ * point order, which is how both dialects compare the exact key columns
+ * (SQLite's memcmp of UTF-8, MySQL's NO PAD binary collation). `below` is the
+ * prefix with its last code point raised by one (dropping trailing U+10FFFF,
+ * skipping surrogates); null when no text is above every extension of it.
+ */
+export function prefixRange(prefix: string): { from: string; below: string | null } {
+  const codePoints = Array.from(prefix, (character) => character.codePointAt(0)!);
+  while (codePoints.length > 0 && codePoints[codePoints.length - 1] === MAX_CODE_POINT) codePoints.pop();
+  if (codePoints.length === 0) return { from: prefix, below: null };
+  const next = codePoints.pop()! + 1;
+  codePoints.push(next === 0xd800 ? 0xe000 : next);
+  return { from: prefix, below: String.fromCodePoint(...codePoints) };
 }

@@ -10,6 +10,7 @@ import { cursorKeyOf } from '../repositories/keyset';
 import { ActivityOrigin } from '../types/activity-origin.enum';
 import { CustomerActivityFilter, RecordCustomerActivityInput } from '../types/customer-activity.type';
 import { validateExternalActivity } from '../validation/activity-rules';
+import { filterInstant } from '../validation/date-range';
 import { newActivityId } from './customer-ids';
 import { recordActivities } from '../domain/event/change-log';
 import { readNestedConnections } from './nested-pages';
@@ -101,7 +102,7 @@ export function toActivityQuery(filter: CustomerActivityFilter | null | undefine
     query.types = [...new Set(filter.types)].sort();
   }
   if (filter.origin != null) query.origin = filter.origin;
-  if (filter.occurredAfter != null) query.occurredAfter = filter.occurredAfter;
-  if (filter.occurredBefore != null) query.occurredBefore = filter.occurredBefore;
+  if (filter.occurredAfter != null) query.occurredAfter = filterInstant(filter.occurredAfter, 'filter.occurredAfter');
+  if (filter.occurredBefore != null) query.occurredBefore = filterInstant(filter.occurredBefore, 'filter.occurredBefore');
   return query;
 }

@@ -2,6 +2,7 @@ import { CustomerEntity } from '../entities/customer.entity';
 import { badUserInput } from '../errors/graphql-errors';
 import { CustomerQuery } from '../repositories/customer.repository';
 import { Keyset, KeysetColumn } from '../repositories/keyset';
+import { filterInstant } from '../validation/date-range';
 import { canonicalLanguageTag, caseKey, characterCount, NAME_MAX_LENGTH, normalizePhoneNumber } from '../validation/field-rules';
 import { CustomerFilter } from '../types/customer-filter.input';
 import { CustomerOrder, CustomerSortField, SortDirection } from '../types/customer-order.input';
@@ -67,7 +68,7 @@ export function toCustomerQuery(filter: CustomerFilter | null | undefined): Cust
     query.languageCode = languageCode;
   }
   if (filter.name != null && filter.name.trim() !== '') {
-    // Longer than any stored name can be; SQLite also refuses LIKE patterns above 50,000 bytes with an error.
+    // Longer than any stored name can be, so it could never match.
     if (characterCount(filter.name.trim()) > MAX_NAME_FILTER_LENGTH) {
       throw badUserInput(`\`filter.name\` may be at most ${MAX_NAME_FILTER_LENGTH} characters long.`, 'filter');
     }
@@ -78,9 +79,9 @@ export function toCustomerQuery(filter: CustomerFilter | null | undefined): Cust
     query.channelValues = phoneNumber && phoneNumber !== filter.channelValue ? [filter.channelValue, phoneNumber] : [filter.channelValue];
   }
   if (filter.hasFlag != null) query.hasFlag = filter.hasFlag;
-  if (filter.createdAfter != null) query.createdAfter = filter.createdAfter;
-  if (filter.createdBefore != null) query.createdBefore = filter.createdBefore;
-  if (filter.updatedAfter != null) query.updatedAfter = filter.updatedAfter;
-  if (filter.updatedBefore != null) query.updatedBefore = filter.updatedBefore;
+  if (filter.createdAfter != null) query.createdAfter = filterInstant(filter.createdAfter, 'filter.createdAfter');
+  if (filter.createdBefore != null) query.createdBefore = filterInstant(filter.createdBefore, 'filter.createdBefore');
+  if (filter.updatedAfter != null) query.updatedAfter = filterInstant(filter.updatedAfter, 'filter.updatedAfter');
+  if (filter.updatedBefore != null) query.updatedBefore = filterInstant(filter.updatedBefore, 'filter.updatedBefore');
   return query;
 }

@@ -1,5 +1,6 @@
 import { CustomerErrorCode } from '../errors/customer-error-code';
 import { FieldPath, UserError, userError } from '../errors/user-error';
+import { checkInstant } from './date-range';
 import { characterCount, checkMetadata, isUnstorableText } from './field-rules';
 
 export const ACTIVITY_TYPE_MAX_LENGTH = 64;
@@ -14,6 +15,7 @@ export interface ExternalActivityFields {
   message?: string | null;
   initiatedBy?: string | null;
   sourceUrl?: string | null;
+  occurredAt?: Date | null;
   data?: Record<string, unknown> | null;
 }
 
@@ -53,6 +55,10 @@ export function validateExternalActivity(input: ExternalActivityFields, path: Fi
         `sourceUrl must be an http or https URL of at most ${SOURCE_URL_MAX_LENGTH} characters.`,
       ),
     );
+  }
+  if (input.occurredAt != null) {
+    const occurredAt = checkInstant(input.occurredAt, 'occurredAt');
+    if (!occurredAt.ok) errors.push(userError([...path, 'occurredAt'], occurredAt.code, occurredAt.message));
   }
   if (input.data != null) {
     const data = checkMetadata(input.data, 'Data');

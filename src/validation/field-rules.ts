@@ -96,9 +96,9 @@ export function checkLanguageCode(raw: string): RuleResult<string> {
 }
 
 /**
- * External ids are stored trimmed: MySQL compares VARCHARs ignoring trailing
- * spaces (PAD SPACE, also under utf8mb4_bin) and SQLite does not, so "a1" and
- * "a1 " would be one id on one dialect and two on the other. Lookups trim too.
+ * External ids are stored trimmed, and every lookup trims too: surrounding
+ * spaces are never part of the caller's id. What remains matches exactly
+ * (case, inner spaces and Unicode normalisation included) on both dialects.
  */
 export function checkExternalId(raw: string): RuleResult<string> {
   const value = raw.trim();

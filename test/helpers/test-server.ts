@@ -45,6 +45,8 @@ export interface TestServerOptions {
   logDestination?: Writable;
   /** Run on this database (another test server's) instead of a fresh one; it is left for its owner to drop. */
   databaseUrl?: string;
+  /** The database to start on; by default the project's. The MySQL project starts a SQLite server beside it to compare answers. */
+  dialect?: 'sqlite' | 'mysql';
 }
 
 /** Starts the real server on a free port, on a fresh database of the project's dialect. */
@@ -53,7 +55,7 @@ export async function startTestServer(env: Record<string, string> = {}, options:
   let dropDatabase: (() => Promise<void>) | undefined;
   if (options.databaseUrl !== undefined) {
     databaseUrl = options.databaseUrl;
-  } else if (dialect === 'mysql') {
+  } else if ((options.dialect ?? dialect) === 'mysql') {
     const name = `customer_test_${process.pid}_${++databaseSequence}_${Date.now() % 100000}`;
     await onTestServer([`DROP DATABASE IF EXISTS ${name}`, `CREATE DATABASE ${name} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`]);
     databaseUrl = serverUrl(name);
