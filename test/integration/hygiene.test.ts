@@ -110,7 +110,11 @@ describeDb('request hygiene', () => {
     }
 
     it('refuses _service without a token with UNAUTHENTICATED, before execution, and serves it with one', async () => {
-      const t = await startTestServer({ NODE_ENV: 'production', AUTH_JWT_SECRET: TEST_JWT_SECRET });
+      const t = await startTestServer({
+        NODE_ENV: 'production',
+        CURSOR_SECRET: PRODUCTION_CURSOR_SECRET,
+        AUTH_JWT_SECRET: TEST_JWT_SECRET,
+      });
       try {
         for (const query of [
           sdlQuery,
@@ -131,7 +135,12 @@ describeDb('request hygiene', () => {
 
     it('serves _service to the router by its secret alone when ROUTER_SECRET is set, and refuses everyone else', async () => {
       const routerSecret = 'router-secret-0123456789';
-      const t = await startTestServer({ NODE_ENV: 'production', AUTH_JWT_SECRET: TEST_JWT_SECRET, ROUTER_SECRET: routerSecret });
+      const t = await startTestServer({
+        NODE_ENV: 'production',
+        CURSOR_SECRET: PRODUCTION_CURSOR_SECRET,
+        AUTH_JWT_SECRET: TEST_JWT_SECRET,
+        ROUTER_SECRET: routerSecret,
+      });
       try {
         const served = await t.graphql<{ _service: { sdl: string } }>(sdlQuery, {}, { 'x-router-secret': routerSecret });
         expect(served.data?._service.sdl).toContain('type Customer');
@@ -142,7 +151,11 @@ describeDb('request hygiene', () => {
     });
 
     it('answers misspelt fields and enum values without "Did you mean" suggestions', async () => {
-      const t = await startTestServer({ NODE_ENV: 'production', AUTH_JWT_SECRET: TEST_JWT_SECRET });
+      const t = await startTestServer({
+        NODE_ENV: 'production',
+        CURSOR_SECRET: PRODUCTION_CURSOR_SECRET,
+        AUTH_JWT_SECRET: TEST_JWT_SECRET,
+      });
       try {
         for (const headers of [{}, bearer(await hs256Token())]) {
           const messages = await messagesOf(t, headers);
