@@ -1,0 +1,17 @@
+import { ExplorerExample } from './explorer-examples';
+
+/**
+ * What the server tells the GraphiQL page, as JSON in the page itself (a
+ * `<script type="application/json">`, which the page's CSP does not treat as code).
+ */
+export interface ExplorerPageConfig {
+  /** Same-origin path of the GraphQL endpoint. */
+  endpoint: string;
+  /** One tab per example. */
+  examples: readonly ExplorerExample[];
+  /** JSON text the headers editor starts with. */
+  headers: string;
+  /** An operation to open instead of the examples, e.g. from `/graphiql?query=…`. */
+  query: string | null;
+  variables: string | null;
+}
