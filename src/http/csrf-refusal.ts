@@ -9,7 +9,7 @@ import { GraphQLFormattedError } from 'graphql';
 const APOLLO_CSRF_MESSAGE = /^This operation has been blocked as a potential Cross-Site Request Forgery/;
 
 export const CSRF_REFUSAL_MESSAGE =
-  'Refused as a possible cross-site request forgery: a GET to /graphql must carry the header ' +
+  'Refused as a possible cross-site request forgery (CSRF): a GET to /graphql must carry the header ' +
   '`apollo-require-preflight: true` (or `x-apollo-operation-name`), and a POST `content-type: application/json`; ' +
   'a browser address bar or an HTML form sends neither. From a shell: ' +
   `curl -G http://localhost:4001/graphql -H 'apollo-require-preflight: true' --data-urlencode 'query={ __typename }'. ` +
