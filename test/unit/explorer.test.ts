@@ -1,5 +1,8 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parse, validate } from 'graphql';
 import { ConfigError, loadConfig } from '../../src/config/config';
+import { CSRF_REFUSAL_MESSAGE } from '../../src/http/csrf-refusal';
 import { EXPLORER_EXAMPLES } from '../../src/http/explorer-examples';
 import { withGraphiqlFallback } from '../../src/http/explorer-landing-page';
 import { buildCustomerSchema } from '../../src/schema/build-schema';
@@ -43,5 +46,25 @@ describe('withGraphiqlFallback', () => {
   it('leaves a page without Apollo Sandbox’s script as it is', () => {
     const page = '<!doctype html><script nonce="n" src="https://example.com/other.js"></script>';
     expect(withGraphiqlFallback(page)).toBe(page);
+  });
+});
+
+describe('the README section the CSRF refusal points to', () => {
+  const root = join(__dirname, '..', '..');
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('## Try it'), readme.indexOf('\n## ', readme.indexOf('## Try it') + 1));
+
+  it('exists, with the curl line for a GET, the token to paste and the screenshot', () => {
+    expect(CSRF_REFUSAL_MESSAGE).toContain('"Try it" in the README');
+    expect(section).toMatch(/^## Try it/);
+    expect(section).toContain("curl -G http://localhost:4001/graphql -H 'apollo-require-preflight: true'");
+    expect(section).toContain('Bearer <paste a token here>');
+    const image = /!\[[^\]]*\]\(([^)]+\.png)\)/.exec(section)?.[1];
+    expect(image).toBeDefined();
+    expect(existsSync(join(root, image!))).toBe(true);
+  });
+
+  it('names every example operation', () => {
+    for (const example of EXPLORER_EXAMPLES) expect(section).toContain(`\`${/(?:query|mutation) (\w+)/.exec(example.query)![1]}\``);
   });
 });
