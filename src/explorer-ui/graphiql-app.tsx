@@ -20,11 +20,25 @@ function readConfig(): ExplorerPageConfig {
 
 const config = readConfig();
 
+/**
+ * Until a token is pasted, the placeholder is left out rather than sent as a malformed token: the schema
+ * still loads (introspection needs no token), and operations answer UNAUTHENTICATED, which says what is missing.
+ */
+function withoutPlaceholder(headers: Record<string, unknown> = {}): Record<string, unknown> {
+  const placeholder = config.tokenPlaceholder;
+  if (placeholder === null) return headers;
+  return Object.fromEntries(
+    Object.entries(headers).filter(
+      ([name, value]) => !(name.toLowerCase() === 'authorization' && typeof value === 'string' && value.includes(placeholder)),
+    ),
+  );
+}
+
 /** POSTs as JSON, so CSRF prevention lets it through; an answer that is not JSON is shown as an error, not swallowed. */
 const fetcher: Fetcher = async (params, options) => {
   const response = await fetch(config.endpoint, {
     method: 'POST',
-    headers: { accept: 'application/graphql-response+json, application/json', ...options?.headers, 'content-type': 'application/json' },
+    headers: { accept: 'application/graphql-response+json, application/json', ...withoutPlaceholder(options?.headers), 'content-type': 'application/json' },
     body: JSON.stringify(params),
     credentials: 'same-origin',
   });

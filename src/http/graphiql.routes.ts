@@ -41,6 +41,9 @@ export interface GraphiqlOptions {
   bundleDir?: string;
 }
 
+/** What the headers editor shows where the token goes, when callers need one. */
+export const TOKEN_PLACEHOLDER = '<paste a token here>';
+
 export const NOT_BUILT = 'The Explorer is not built: run `npm run build` (npm start does) and reload.';
 
 /** Whether the bundle is there to serve. */
@@ -61,10 +64,12 @@ function firstString(value: unknown): string | null {
 
 /** The GraphiQL page; `?query=` and `?variables=` (as in a GraphQL GET) open that operation instead of the examples. */
 export function graphiqlHtml(options: GraphiqlOptions, params: { query?: unknown; variables?: unknown } = {}): string {
+  const tokenPlaceholder = options.tokenRequired ? TOKEN_PLACEHOLDER : null;
   const config: ExplorerPageConfig = {
     endpoint: options.endpoint,
     examples: EXPLORER_EXAMPLES,
-    headers: options.tokenRequired ? JSON.stringify({ Authorization: 'Bearer <paste a token here>' }, null, 2) : '{}',
+    headers: tokenPlaceholder ? JSON.stringify({ Authorization: `Bearer ${tokenPlaceholder}` }, null, 2) : '{}',
+    tokenPlaceholder,
     query: firstString(params.query),
     variables: firstString(params.variables),
   };

@@ -39,6 +39,14 @@ interface CodeMirrorElement {
   CodeMirror: { getValue(): string };
 }
 
+/** The answer as GraphiQL holds it (CodeMirror renders only the lines in view). */
+async function resultOf(page: Page): Promise<unknown> {
+  const text = await page
+    .locator('.result-window .CodeMirror')
+    .evaluate((editor: unknown) => (editor as CodeMirrorElement).CodeMirror.getValue());
+  return JSON.parse(text) as unknown;
+}
+
 /** Replaces an editor's text the way a paste does (no typing, so no auto-closed brackets). */
 async function pasteInto(page: Page, editor: string, text: string): Promise<void> {
   await page.locator(`${editor} .CodeMirror`).click();
@@ -90,34 +98,34 @@ describeBrowser(dialect)('The Explorer in a real browser, offline', () => {
         'CreateCustomer',
         'UpdateCustomer',
       ]);
-      // The headers editor shows where the token goes; paste one.
-      const headers = page.locator('.graphiql-editor-tool .graphiql-editor:not(.hidden)');
-      await expect(headers.textContent()).resolves.toContain('Bearer <paste a token here>');
-      await pasteInto(
-        page,
-        '.graphiql-editor-tool .graphiql-editor:not(.hidden)',
-        JSON.stringify({ Authorization: `Bearer ${token}` }, null, 2),
-      );
-
-      await page.locator('.graphiql-execute-button').click();
-      const result = page.locator('.result-window');
-      await result.getByText('Grace Hopper').waitFor();
-      // The answer as GraphiQL holds it (CodeMirror renders only the lines in view).
-      const text = await result.locator('.CodeMirror').evaluate((editor: unknown) => (editor as CodeMirrorElement).CodeMirror.getValue());
-      const answer = JSON.parse(text) as {
-        data: { customers: { totalCount: number; nodes: Array<{ name: string; phoneNumber: string }> } };
-      };
-      expect(answer.data.customers.totalCount).toBe(1);
-      expect(answer.data.customers.nodes[0]).toMatchObject({ name: 'Grace Hopper', phoneNumber: '+12025550143' });
-      await page.screenshot({ path: join(SCREENSHOT_DIR, 'graphiql.png') });
-
-      // The documentation explorer: type Customer, field phoneNumber, with its description.
+      // The documentation, loaded before any token is pasted: type Customer, field phoneNumber, its description.
       await page.getByRole('button', { name: 'Show Documentation Explorer' }).click();
       const docs = page.locator('.graphiql-doc-explorer');
       await docs.getByRole('combobox').fill('Customer');
       await page.getByRole('option', { name: /^Customer$/ }).click();
       await docs.getByText('Phone number in E.164 form').waitFor();
-      await page.screenshot({ path: join(SCREENSHOT_DIR, 'graphiql-docs.png') });
+
+      // The headers editor shows where the token goes. Run without one: the subgraph asks for it.
+      const headersEditor = '.graphiql-editor-tool .graphiql-editor:not(.hidden)';
+      await expect(page.locator(headersEditor).textContent()).resolves.toContain('Bearer <paste a token here>');
+      const result = page.locator('.result-window');
+      await page.locator('.graphiql-execute-button').click();
+      await result.getByText('UNAUTHENTICATED').waitFor();
+      // The placeholder is not sent as a (malformed) token: the answer is the one for a request without a token.
+      expect(await resultOf(page)).toMatchObject({
+        errors: [{ message: 'Authentication required: send Authorization: Bearer <token>.', extensions: { code: 'UNAUTHENTICATED' } }],
+      });
+
+      // Paste a token and run again.
+      await pasteInto(page, headersEditor, JSON.stringify({ Authorization: `Bearer ${token}` }, null, 2));
+      await page.locator('.graphiql-execute-button').click();
+      await result.getByText('Grace Hopper').waitFor();
+      const answer = (await resultOf(page)) as {
+        data: { customers: { totalCount: number; nodes: Array<{ name: string; phoneNumber: string }> } };
+      };
+      expect(answer.data.customers.totalCount).toBe(1);
+      expect(answer.data.customers.nodes[0]).toMatchObject({ name: 'Grace Hopper', phoneNumber: '+12025550143' });
+      await page.screenshot({ path: join(SCREENSHOT_DIR, 'graphiql.png') });
 
       expect(pageErrors).toEqual([]);
       expect(refused).toEqual([]);
