@@ -38,7 +38,11 @@ function withoutPlaceholder(headers: Record<string, unknown> = {}): Record<strin
 const fetcher: Fetcher = async (params, options) => {
   const response = await fetch(config.endpoint, {
     method: 'POST',
-    headers: { accept: 'application/graphql-response+json, application/json', ...withoutPlaceholder(options?.headers), 'content-type': 'application/json' },
+    headers: {
+      accept: 'application/graphql-response+json, application/json',
+      ...withoutPlaceholder(options?.headers),
+      'content-type': 'application/json',
+    },
     body: JSON.stringify(params),
     credentials: 'same-origin',
   });
