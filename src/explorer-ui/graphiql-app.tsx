@@ -65,13 +65,15 @@ function hasStoredTabs(): boolean {
   }
 }
 
-const examples = config.examples.map(({ query, variables }) => ({ query, variables, headers: config.headers }));
-const tabs =
-  config.query === null ? examples : [{ query: config.query, variables: config.variables ?? undefined, headers: config.headers }];
+/** `?query=…&variables=…`, as in a GraphQL GET, opens that operation instead of the examples. */
+const requested = new URLSearchParams(window.location.search);
+const query = requested.get('query');
+const examples = config.examples.map((example) => ({ ...example, headers: config.headers }));
+const tabs = query === null ? examples : [{ query, variables: requested.get('variables') ?? undefined, headers: config.headers }];
 // GraphiQL 4 fills the editors from the `query`/`variables` props, not from the first default tab (whose
 // variables would stay empty), so the first tab is passed again on a first visit. Given on a later visit,
 // the props open a tab of their own, which is right for `?query=` only.
-const opening = config.query !== null || !hasStoredTabs() ? { query: tabs[0]!.query, variables: tabs[0]!.variables } : {};
+const opening = query !== null || !hasStoredTabs() ? { query: tabs[0]!.query, variables: tabs[0]!.variables } : {};
 
 const root = document.getElementById('graphiql');
 if (!root) throw new Error('The page has no #graphiql element.');

@@ -13,7 +13,4 @@ export interface ExplorerPageConfig {
   headers: string;
   /** Stands for the token in `headers` until the user pastes one; an Authorization header still holding it is not sent. */
   tokenPlaceholder: string | null;
-  /** An operation to open instead of the examples, e.g. from `/graphiql?query=…`. */
-  query: string | null;
-  variables: string | null;
 }

@@ -56,22 +56,14 @@ function scriptSafeJson(value: unknown): string {
   return JSON.stringify(value).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026');
 }
 
-function firstString(value: unknown): string | null {
-  if (typeof value === 'string') return value;
-  if (Array.isArray(value) && typeof value[0] === 'string') return value[0];
-  return null;
-}
-
-/** The GraphiQL page; `?query=` and `?variables=` (as in a GraphQL GET) open that operation instead of the examples. */
-export function graphiqlHtml(options: GraphiqlOptions, params: { query?: unknown; variables?: unknown } = {}): string {
+/** The GraphiQL page (the same at `/graphiql` and as the `/graphql` landing page). */
+export function graphiqlHtml(options: GraphiqlOptions): string {
   const tokenPlaceholder = options.tokenRequired ? TOKEN_PLACEHOLDER : null;
   const config: ExplorerPageConfig = {
     endpoint: options.endpoint,
     examples: EXPLORER_EXAMPLES,
     headers: tokenPlaceholder ? JSON.stringify({ Authorization: `Bearer ${tokenPlaceholder}` }, null, 2) : '{}',
     tokenPlaceholder,
-    query: firstString(params.query),
-    variables: firstString(params.variables),
   };
   return `<!doctype html>
 <html lang="en">
@@ -103,7 +95,7 @@ export function graphiqlHtml(options: GraphiqlOptions, params: { query?: unknown
 export function graphiqlRoutes(options: GraphiqlOptions): Router {
   const bundleDir = options.bundleDir ?? EXPLORER_BUNDLE_DIR;
   const router = Router();
-  router.get(GRAPHIQL_PATH, (req, res) => {
+  router.get(GRAPHIQL_PATH, (_req, res) => {
     if (!graphiqlBuilt(options)) {
       res.status(503).type('text/plain').send(`${NOT_BUILT}\n`);
       return;
@@ -114,7 +106,7 @@ export function graphiqlRoutes(options: GraphiqlOptions): Router {
       .set('x-content-type-options', 'nosniff')
       .set('referrer-policy', 'no-referrer')
       .type('html')
-      .send(graphiqlHtml(options, req.query));
+      .send(graphiqlHtml(options));
   });
   // Revalidated on every load (ETag), so a rebuilt bundle is picked up at once.
   router.use(ASSETS_PATH, express.static(bundleDir, { index: false, redirect: false, maxAge: 0 }));
