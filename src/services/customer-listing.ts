@@ -51,7 +51,7 @@ export function toCustomerQuery(filter: CustomerFilter | null | undefined): Cust
     // Sorted: the same set of ids is the same filter, so a cursor fits it in any order.
     query.ids = [...new Set(filter.ids)].sort();
   }
-  if (filter.externalId != null) query.externalId = filter.externalId.trim();
+  if (filter.externalId != null) query.externalId = filter.externalId;
   if (filter.emailAddress != null) {
     // '' is the stored key of "no e-mail address"; a blank filter must not select those customers.
     if (filter.emailAddress.trim() === '') throw badUserInput('`filter.emailAddress` must not be blank.', 'filter');

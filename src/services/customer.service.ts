@@ -63,7 +63,7 @@ export class CustomerService {
   }
 
   async findByExternalId(brand: string, externalId: string): Promise<CustomerEntity | null> {
-    const [customer] = await this.database.read.customers.findByExternalIds(brand, [externalId.trim()]);
+    const [customer] = await this.database.read.customers.findByExternalIds(brand, [externalId]);
     return customer && customer.deletedAt === null ? customer : null;
   }
 

@@ -96,14 +96,14 @@ export function checkLanguageCode(raw: string): RuleResult<string> {
 }
 
 /**
- * External ids are stored trimmed, and every lookup trims too: surrounding
- * spaces are never part of the caller's id. What remains matches exactly
- * (case, inner spaces and Unicode normalisation included) on both dialects.
+ * External ids are the caller's own values and are stored and matched exactly as
+ * given (case, surrounding and inner spaces, Unicode normalisation), on both
+ * dialects: `"k "` is another id than `"k"`. Only an id that is nothing but
+ * white space is refused, as it could never be told apart on sight.
  */
-export function checkExternalId(raw: string): RuleResult<string> {
-  const value = raw.trim();
+export function checkExternalId(value: string): RuleResult<string> {
   const length = characterCount(value);
-  if (length < 1 || length > EXTERNAL_ID_MAX_LENGTH || isUnstorableText(value)) {
+  if (length < 1 || length > EXTERNAL_ID_MAX_LENGTH || value.trim() === '' || isUnstorableText(value)) {
     return fail(
       CustomerErrorCode.INVALID,
       `External id must be 1 to ${EXTERNAL_ID_MAX_LENGTH} characters, not blank, without control characters.`,
