@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { Change, CriticalityLevel, diff } from '@graphql-inspector/core';
 import { buildSchema } from 'graphql';
-import { buildCustomerSchema, printCustomerSchema } from '../schema/build-schema';
+import { buildCustomerSchema, printCustomerSchema } from '../api/schema';
 import { runScript } from './run-script';
 
 /**

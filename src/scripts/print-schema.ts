@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildCustomerSchema, printCustomerSchema } from '../schema/build-schema';
+import { buildCustomerSchema, printCustomerSchema } from '../api/schema';
 
 /** `npm run schema`: writes the SDL the subgraph serves to src/schema/schema.graphql. */
 export const SCHEMA_FILE = join(__dirname, '..', '..', 'src', 'schema', 'schema.graphql');

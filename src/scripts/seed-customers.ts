@@ -17,15 +17,15 @@ import {
   fakerUK,
   fakerZH_CN,
 } from '@faker-js/faker';
-import { CustomerEntity } from '../entities/customer.entity';
-import { Database } from '../repositories/database';
-import { newCustomerRow } from '../services/customer.service';
+import { CustomerEntity } from '../data/entities/customer.entity';
+import { Database } from '../data/database';
+import { newCustomerRow } from '../domain/customer/customer.service';
 import {
   CustomerFieldChanges,
   CustomerFieldsInput,
   checkNotBothNamesBlank,
   validateCustomerFields,
-} from '../validation/customer-fields.validator';
+} from '../domain/customer/customer-fields.rules';
 
 /** A locale's faker, the language tags its customers prefer, and how common it is among them. */
 interface SeedLocale {

@@ -1,9 +1,9 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { SingleBar, Presets } from 'cli-progress';
-import { ConfigError, loadConfig } from '../config/config';
-import { createDataSource } from '../database/data-source';
-import { Database } from '../repositories/database';
+import { ConfigError, loadConfig } from '../core/config';
+import { createDataSource } from '../data/data-source';
+import { Database } from '../data/database';
 import { seedCustomers } from './seed-customers';
 
 const USAGE = `Usage: npm run seed -- --count N [--brand B]

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, visit } from 'graphql';
-import { DEVELOPMENT_CALLER } from '../../src/auth/development-caller';
-import { Caller, RequestContext } from '../../src/context/request-context';
-import { createLoaders } from '../../src/loaders/create-loaders';
-import { resolveCustomerReference } from '../../src/resolvers/customer.reference';
+import { DEVELOPMENT_CALLER } from '../../src/http/development-caller';
+import { Caller, RequestContext } from '../../src/api/context';
+import { createLoaders } from '../../src/api/loaders';
+import { resolveCustomerReference } from '../../src/api/customer/customer.reference';
 import { describeDb, startTestServer, TestServer } from '../helpers/test-server';
 
 const COMMITTED_SDL = readFileSync(join(__dirname, '..', '..', 'src', 'schema', 'schema.graphql'), 'utf8');

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GraphQLSchema } from 'graphql';
-import { buildCustomerSchema } from '../../src/schema/build-schema';
+import { buildCustomerSchema } from '../../src/api/schema';
 import { snapshotDatabase } from '../helpers/database-scan';
 import { argumentsAsVariables, collectUserErrors, userErrorSelection } from '../helpers/input-paths';
 import { describeDb, dialect, GraphQLResponse, startTestServer, TestServer } from '../helpers/test-server';

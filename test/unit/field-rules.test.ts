@@ -9,7 +9,7 @@ import {
   checkName,
   checkPhoneNumber,
   normalizePhoneNumber,
-} from '../../src/validation/field-rules';
+} from '../../src/domain/field.rules';
 
 /** A syntactically valid address of exactly `length` characters. */
 function emailOfLength(length: number): string {

@@ -11,7 +11,7 @@ import {
   isObjectType,
   isSpecifiedScalarType,
 } from 'graphql';
-import { buildCustomerSchema, printCustomerSchema } from '../../src/schema/build-schema';
+import { buildCustomerSchema, printCustomerSchema } from '../../src/api/schema';
 
 const COMMITTED_SDL = join(__dirname, '..', '..', 'src', 'schema', 'schema.graphql');
 

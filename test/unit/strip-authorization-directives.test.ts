@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { composeServices } from '@apollo/composition';
 import { parse } from 'graphql';
-import { stripAuthorizationDirectives } from '../../src/schema/strip-authorization-directives';
+import { stripAuthorizationDirectives } from '../../src/api/strip-authorization-directives';
 
 const COMMITTED = readFileSync(join(__dirname, '..', '..', 'src', 'schema', 'schema.graphql'), 'utf8');
 

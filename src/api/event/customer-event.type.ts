@@ -1,7 +1,7 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { CustomerEventType } from '../../core/customer-event-type';
-import { DateTimeScalar, JSONObjectScalar } from '../../schema/scalars';
-import { connectionTypes } from '../../types/connection.factory';
+import { DateTimeScalar, JSONObjectScalar } from '../scalars';
+import { connectionTypes } from '../connection';
 
 registerEnumType(CustomerEventType, {
   name: 'CustomerEventType',

@@ -1,5 +1,5 @@
 import { NumberedCustomerEvent } from '../../data/repositories/event.repository';
-import { Database } from '../../repositories/database';
+import { Database } from '../../data/database';
 
 /** Where a relay sends events: a broker. */
 export interface EventPublisher {

@@ -1,0 +1,32 @@
+import { ReadRequiresScope } from '../requires-scope.decorator';
+import { Scope } from '../../core/scopes';
+import { Field, ID, InputType, ObjectType } from 'type-graphql';
+import { DateTimeScalar } from '../scalars';
+import { ChannelType } from '../../core/channel-type';
+
+@ReadRequiresScope(Scope.READ)
+@ObjectType({ description: 'One way to reach a customer.' })
+export class CustomerChannel {
+  @Field(() => ID, { description: 'The channel id: "chn_" followed by a ULID.' })
+  id!: string;
+
+  @Field(() => ChannelType, { description: 'What kind of channel this is.' })
+  type!: ChannelType;
+
+  @Field({ description: 'The address, number or handle; e-mail as given, TELEPHONE and WHATSAPP in E.164.' })
+  value!: string;
+
+  @Field(() => DateTimeScalar, { description: 'When the channel was added.' })
+  createdAt!: Date;
+}
+
+@InputType({ description: 'A channel to add to a customer.' })
+export class ChannelInput {
+  @Field(() => ChannelType, { description: 'What kind of channel this is.' })
+  type!: ChannelType;
+
+  @Field({
+    description: 'EMAIL: an e-mail address; TELEPHONE and WHATSAPP: a phone number (stored as E.164); others: 1–255 characters.',
+  })
+  value!: string;
+}
