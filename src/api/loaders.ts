@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import { CustomerActivityEntity } from '../data/entities/customer-activity.entity';
 import { CustomerChannelEntity } from '../data/entities/customer-channel.entity';
 import { CustomerEntity } from '../data/entities/customer.entity';
-import { Caller } from './context';
+import { Caller } from '../core/caller';
 import { ConnectionValue } from '../core/paging/connection';
 import { canonicalJson } from '../core/paging/cursor-codec';
 import { PageArgs } from '../core/paging/page-request';

@@ -5,6 +5,7 @@ import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { GraphQLSchema, graphqlSync, parse } from 'graphql';
 import { buildSchema, createResolversMap } from 'type-graphql';
 import { scopeAuthChecker } from './auth-checker';
+import './enums';
 import { CustomerActivityResolver } from './activity/customer-activity.resolver';
 import { CustomerChannelResolver } from './channel/customer-channel.resolver';
 import { CustomerFlagResolver } from './flag/customer-flag.resolver';

@@ -1,8 +1,7 @@
-import { GraphQLError } from 'graphql';
 import { createRemoteJWKSet, errors as joseErrors, JWTPayload, jwtVerify, JWTVerifyGetKey, JWTVerifyOptions } from 'jose';
 import { AuthConfig } from '../core/config';
-import { ANONYMOUS_CALLER, Caller } from '../api/context';
-import { ErrorCode } from '../core/errors/graphql-errors';
+import { ANONYMOUS_CALLER, Caller } from '../core/caller';
+import { unauthenticatedRequest } from '../core/errors/graphql-errors';
 import { DEVELOPMENT_CALLER } from './development-caller';
 
 /** Brands are short identifiers; anything else in the claim is refused rather than stored. */
@@ -14,10 +13,6 @@ const BRAND_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/;
  * error when the token is malformed, forged, expired, or lacks a usable brand.
  */
 export type Authenticate = (authorization: string | undefined) => Promise<Caller>;
-
-export function unauthenticatedRequest(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: ErrorCode.UNAUTHENTICATED, http: { status: 401 } } });
-}
 
 export function createAuthenticator(config: AuthConfig): Authenticate {
   if (config.mode === 'development') return async () => DEVELOPMENT_CALLER;

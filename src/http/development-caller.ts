@@ -1,4 +1,4 @@
-import { Caller } from '../api/context';
+import { Caller } from '../core/caller';
 import { ALL_SCOPES } from '../core/scopes';
 
 /** Who a request is when authentication is not configured (outside production only). */

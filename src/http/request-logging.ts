@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { ApolloServerPlugin } from '@apollo/server';
 import { RequestHandler } from 'express';
 import { Logger } from '../core/logging/logger';
 import { ServiceMetrics } from '../core/metrics/metrics';
-import { currentTrace, runWithTrace, RequestTrace } from '../core/request-trace';
+import { runWithTrace, RequestTrace } from '../core/request-trace';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 /** Request ids from callers are echoed only when they look like ids (no log injection, bounded size). */
@@ -55,35 +54,5 @@ export function traceRequests(logger: Logger, metrics: ServiceMetrics): RequestH
       );
     });
     runWithTrace(trace, next);
-  };
-}
-
-/** Records each operation's name, duration, outcome, error codes and SQL statement count. */
-export function operationMetricsPlugin<TContext extends object>(metrics: ServiceMetrics): ApolloServerPlugin<TContext> {
-  return {
-    async requestDidStart() {
-      const started = process.hrtime.bigint();
-      return {
-        async didResolveOperation({ operationName }) {
-          const trace = currentTrace();
-          if (trace) trace.operationName = operationName ?? null;
-        },
-        async willSendResponse({ response, operationName }) {
-          const trace = currentTrace();
-          const errors = response.body.kind === 'single' ? (response.body.singleResult.errors ?? []) : [];
-          const codes = errors.map((error) => String(error.extensions?.code ?? 'UNKNOWN'));
-          for (const error of errors) metrics.errors.inc({ code: metrics.labels.errorCode(error.extensions?.code) });
-          const operation = metrics.labels.operation(operationName);
-          metrics.operationDuration.observe(
-            { operation, outcome: codes.length === 0 ? 'ok' : 'error' },
-            Number(process.hrtime.bigint() - started) / 1e9,
-          );
-          if (trace) {
-            trace.errorCodes.push(...codes);
-            metrics.statementsPerOperation.observe({ operation }, trace.statements);
-          }
-        },
-      };
-    },
   };
 }

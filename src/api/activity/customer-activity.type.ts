@@ -4,6 +4,7 @@ import { Field, ID, InputType, ObjectType } from 'type-graphql';
 import { DateTimeScalar, JSONObjectScalar } from '../scalars';
 import { ActivityOrigin } from '../../core/activity-origin';
 import { connectionTypes } from '../connection';
+import { ActivityListFilter, RecordActivityFields } from '../../domain/activity/activity-inputs';
 
 @ReadRequiresScope(Scope.READ)
 @ObjectType({ description: "One event in a customer's timeline." })
@@ -43,7 +44,7 @@ export const { Edge: CustomerActivityEdge, Connection: CustomerActivityConnectio
 );
 
 @InputType({ description: 'Which activities to list.' })
-export class CustomerActivityFilter {
+export class CustomerActivityFilter implements ActivityListFilter {
   @Field(() => [String], { nullable: true, description: 'Only activities of these types.' })
   types?: string[] | null;
 
@@ -58,7 +59,7 @@ export class CustomerActivityFilter {
 }
 
 @InputType({ description: "An event another system records in a customer's timeline." })
-export class RecordCustomerActivityInput {
+export class RecordCustomerActivityInput implements RecordActivityFields {
   @Field(() => ID, { description: 'The customer the activity is about.' })
   customerId!: string;
 

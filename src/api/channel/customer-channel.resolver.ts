@@ -3,7 +3,7 @@ import { RequiresScope } from '../requires-scope.decorator';
 import { Scope } from '../../core/scopes';
 import { RequestContext } from '../context';
 import { ChannelResult } from '../../domain/channel/customer-channel.service';
-import { CustomerResult } from '../../domain/customer/customer.service';
+import { CustomerResult } from '../../domain/customer/customer-result';
 import { CustomerChannelPayload, CustomerPayload } from '../payloads';
 import { RemoveCustomerChannelArgs } from './remove-customer-channel.args';
 import { AddCustomerChannelArgs } from './add-customer-channel.args';

@@ -1,8 +1,9 @@
 import { Field, ID, InputType } from 'type-graphql';
 import { DateTimeScalar } from '../scalars';
+import { CustomerListFilter } from '../../domain/customer/customer-inputs';
 
 @InputType({ description: 'Which customers to list. All given conditions must hold.' })
-export class CustomerFilter {
+export class CustomerFilter implements CustomerListFilter {
   @Field(() => [ID], { nullable: true, description: 'Only these ids (at most 1000).' })
   ids?: string[] | null;
 

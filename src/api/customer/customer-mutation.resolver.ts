@@ -4,7 +4,8 @@ import { Arg, Args, Ctx, ID, Mutation, Resolver } from 'type-graphql';
 import { RequestContext } from '../context';
 import { UpdateCustomerInput, UpsertCustomerInput } from './customer.inputs';
 import { CustomerPayload, DeleteCustomerPayload, UpsertCustomerPayload, UpsertCustomersPayload } from '../payloads';
-import { CustomerResult, UpsertResult } from '../../domain/customer/customer.service';
+import { CustomerResult } from '../../domain/customer/customer-result';
+import { UpsertResult } from '../../domain/customer/customer.service';
 import { UserError } from '../../core/errors/user-error';
 import { CreateCustomerArgs } from './create-customer.args';
 

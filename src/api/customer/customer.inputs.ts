@@ -1,9 +1,10 @@
 import { Field, ID, InputType, Int } from 'type-graphql';
 import { ChannelInput } from '../channel/customer-channel.type';
 import { JSONObjectScalar } from '../scalars';
+import { CreateCustomerFields, UpdateCustomerFields, UpsertCustomerFields } from '../../domain/customer/customer-inputs';
 
 @InputType({ description: 'A new customer. At least one of givenName and familyName must not be blank.' })
-export class CreateCustomerInput {
+export class CreateCustomerInput implements CreateCustomerFields {
   @Field(() => String, { nullable: true, description: "The caller's own id for the customer; 1–128 characters, unique within the brand." })
   externalId?: string | null;
 
@@ -33,7 +34,7 @@ export class CreateCustomerInput {
 }
 
 @InputType({ description: 'A partial update: absent fields are left alone, an explicit null clears a field.' })
-export class UpdateCustomerInput {
+export class UpdateCustomerInput implements UpdateCustomerFields {
   @Field(() => ID, { description: 'The customer to update.' })
   id!: string;
 
@@ -69,7 +70,7 @@ export class UpdateCustomerInput {
 }
 
 @InputType({ description: "A customer matched on externalId within the caller's brand: updated when found, created otherwise." })
-export class UpsertCustomerInput {
+export class UpsertCustomerInput implements UpsertCustomerFields {
   @Field(() => String, { description: "The caller's own id for the customer; 1–128 characters." })
   externalId!: string;
 

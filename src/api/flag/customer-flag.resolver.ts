@@ -3,7 +3,7 @@ import { RequiresScope } from '../requires-scope.decorator';
 import { Scope } from '../../core/scopes';
 import { RequestContext } from '../context';
 import { FlagDefinition as FlagDefinitionValue } from '../../domain/flag/flag-registry';
-import { CustomerResult } from '../../domain/customer/customer.service';
+import { CustomerResult } from '../../domain/customer/customer-result';
 import { FlagDefinition } from './customer-flag.type';
 import { CustomerPayload } from '../payloads';
 import { CustomerFlagArgs } from './customer-flag.args';

@@ -18,6 +18,7 @@ import {
   SelectionSetNode,
 } from 'graphql';
 import { NESTED_PAGE_LIMITS, pageSizeOf, ROOT_PAGE_LIMITS } from '../../core/paging/page-request';
+import { ErrorCode } from '../../core/errors/graphql-errors';
 
 /** Rows assumed for a list that states no size (channels, userErrors); connections use their `first`/`last`. */
 const UNSIZED_LIST_ROWS = 10;
@@ -173,7 +174,7 @@ function objectTypesOf(schema: GraphQLSchema, type: ReturnType<typeof getNamedTy
 }
 
 export function queryTooComplex(message: string, extensions: Record<string, number>): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'QUERY_TOO_COMPLEX', ...extensions, http: { status: 400 } } });
+  return new GraphQLError(message, { extensions: { code: ErrorCode.QUERY_TOO_COMPLEX, ...extensions, http: { status: 400 } } });
 }
 
 /** Refuses, before execution, operations nested deeper than `maxDepth` or estimated above `maxCost`. */

@@ -1,6 +1,6 @@
 import { ApolloServerPlugin } from '@apollo/server';
 import { DocumentNode, FragmentDefinitionNode, Kind, OperationDefinitionNode, SelectionSetNode } from 'graphql';
-import { unauthenticatedRequest } from '../../http/authenticator';
+import { unauthenticatedRequest } from '../../core/errors/graphql-errors';
 import { RequestContext } from '../context';
 
 /** The federation field that returns the whole SDL, as the router reads it. */

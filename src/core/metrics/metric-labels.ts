@@ -1,4 +1,3 @@
-import { ApolloServerErrorCode } from '@apollo/server/errors';
 import { ErrorCode } from '../errors/graphql-errors';
 
 /** The label value for everything outside a label's known set. */
@@ -7,11 +6,7 @@ export const OTHER_LABEL = 'other';
 /** Paths this service serves; any other path a client asks for is one `route="other"`. */
 const KNOWN_ROUTES: ReadonlySet<string> = new Set(['/graphql', '/health', '/ready', '/metrics']);
 const KNOWN_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
-const KNOWN_ERROR_CODES: ReadonlySet<string> = new Set([
-  ...Object.values(ErrorCode),
-  ...Object.values(ApolloServerErrorCode),
-  'PAYLOAD_TOO_LARGE',
-]);
+const KNOWN_ERROR_CODES: ReadonlySet<string> = new Set(Object.values(ErrorCode));
 /** Distinct operation names that get a label of their own; later new names share `other`. */
 export const MAX_OPERATION_LABELS = 100;
 const OPERATION_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;

@@ -8,7 +8,7 @@ import { ACTIVITY_KEYSET, ActivityQuery } from '../../data/repositories/activity
 import { Database } from '../../data/database';
 import { cursorKeyOf } from '../../data/keyset';
 import { ActivityOrigin } from '../../core/activity-origin';
-import { CustomerActivityFilter, RecordCustomerActivityInput } from '../../api/activity/customer-activity.type';
+import { ActivityListFilter, RecordActivityFields } from './activity-inputs';
 import { validateExternalActivity } from './activity.rules';
 import { filterInstant } from '../date-range.rules';
 import { newActivityId } from '../../core/customer-ids';
@@ -41,7 +41,7 @@ export class CustomerActivityService {
   }
 
   /** Records an EXTERNAL activity. It describes the customer's world, not a change to the customer: no new version. */
-  async record(brand: string, input: RecordCustomerActivityInput): Promise<ActivityResult> {
+  async record(brand: string, input: RecordActivityFields): Promise<ActivityResult> {
     const errors = validateExternalActivity(input, ['input']);
     if (errors.length > 0) return { activity: null, userErrors: errors };
     return this.database.transaction(async (repositories) => {
@@ -71,7 +71,7 @@ export class CustomerActivityService {
   async pages(
     brand: string,
     customerIds: readonly string[],
-    args: PageArgs & { filter?: CustomerActivityFilter | null },
+    args: PageArgs & { filter?: ActivityListFilter | null },
     countOf: (customerId: string) => Promise<number>,
   ): Promise<Map<string, ConnectionValue<CustomerActivityEntity> | Error>> {
     const request = resolvePageRequest(args, NESTED_PAGE_LIMITS);
@@ -88,12 +88,12 @@ export class CustomerActivityService {
     });
   }
 
-  counts(brand: string, customerIds: readonly string[], filter: CustomerActivityFilter | null | undefined): Promise<Map<string, number>> {
+  counts(brand: string, customerIds: readonly string[], filter: ActivityListFilter | null | undefined): Promise<Map<string, number>> {
     return this.database.read.activities.counts(brand, customerIds, toActivityQuery(filter));
   }
 }
 
-export function toActivityQuery(filter: CustomerActivityFilter | null | undefined): ActivityQuery {
+export function toActivityQuery(filter: ActivityListFilter | null | undefined): ActivityQuery {
   const query: ActivityQuery = {};
   if (!filter) return query;
   if (filter.types != null) {

@@ -4,14 +4,14 @@ import { CustomerQuery } from '../../data/repositories/customer.repository';
 import { Keyset, KeysetColumn } from '../../data/keyset';
 import { filterInstant } from '../date-range.rules';
 import { canonicalLanguageTag, caseKey, characterCount, NAME_MAX_LENGTH, normalizePhoneNumber } from '../field.rules';
-import { CustomerFilter } from '../../api/customer/customer-filter.input';
-import { CustomerOrder, CustomerSortField, SortDirection } from '../../api/customer/customer-order.input';
+import { CustomerOrderBy, CustomerSortField, SortDirection } from '../../core/customer-order';
+import { CustomerListFilter } from './customer-inputs';
 
 export const MAX_FILTER_IDS = 1000;
 /** A name prefix can match at most a given name, a space and a family name. */
 export const MAX_NAME_FILTER_LENGTH = 2 * NAME_MAX_LENGTH + 1;
 
-export const DEFAULT_CUSTOMER_ORDER: CustomerOrder = { field: CustomerSortField.CREATED_AT, direction: SortDirection.ASC };
+export const DEFAULT_CUSTOMER_ORDER: CustomerOrderBy = { field: CustomerSortField.CREATED_AT, direction: SortDirection.ASC };
 
 const text = (expression: string, value: (row: CustomerEntity) => string): KeysetColumn<CustomerEntity> => ({
   expression,
@@ -32,7 +32,7 @@ const SORT_COLUMNS: Record<CustomerSortField, KeysetColumn<CustomerEntity>> = {
 };
 const ID_COLUMN = text('c.id', (row) => row.id);
 
-export function customerKeyset(order: CustomerOrder): Keyset<CustomerEntity> {
+export function customerKeyset(order: CustomerOrderBy): Keyset<CustomerEntity> {
   return { columns: [SORT_COLUMNS[order.field], ID_COLUMN], descending: order.direction === SortDirection.DESC };
 }
 
@@ -41,7 +41,7 @@ export function customerKeyset(order: CustomerOrder): Keyset<CustomerEntity> {
  * contract says (e-mail case-insensitive, phone to E.164, tags canonical), and
  * refusing what cannot match anything meaningful with BAD_USER_INPUT.
  */
-export function toCustomerQuery(filter: CustomerFilter | null | undefined): CustomerQuery {
+export function toCustomerQuery(filter: CustomerListFilter | null | undefined): CustomerQuery {
   const query: CustomerQuery = { includeDeleted: filter?.includeDeleted ?? false };
   if (!filter) return query;
   if (filter.ids != null) {

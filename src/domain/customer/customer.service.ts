@@ -11,24 +11,19 @@ import { CustomerColumns } from '../../data/repositories/customer.repository';
 import { Database, Repositories } from '../../data/database';
 import { cursorKeyOf } from '../../data/keyset';
 import { isUniqueViolation } from '../../data/transaction-runner';
-import { CustomerFilter } from '../../api/customer/customer-filter.input';
-import { CreateCustomerInput, UpdateCustomerInput, UpsertCustomerInput } from '../../api/customer/customer.inputs';
-import { CustomerOrder } from '../../api/customer/customer-order.input';
+import { CreateCustomerFields, CustomerListFilter, UpdateCustomerFields, UpsertCustomerFields } from './customer-inputs';
+import { CustomerOrderBy } from '../../core/customer-order';
 import { CustomerFieldChanges, checkNotBothNamesBlank, validateCustomerFields } from './customer-fields.rules';
 import { applyMergePatch, caseKey, characterCount, checkMetadata, isUnstorableText } from '../field.rules';
 import { systemActivity, SystemActivityType } from '../activity/activity-log';
 import { recordActivities, recordPurge } from '../event/change-log';
 import { ChannelRequest, CustomerChannelService } from '../channel/customer-channel.service';
 import { CustomerFlagService } from '../flag/customer-flag.service';
+import { CustomerResult } from './customer-result';
 import { newCustomerId } from '../../core/customer-ids';
 import { DEFAULT_CUSTOMER_ORDER, customerKeyset, toCustomerQuery } from './customer-listing';
 
 export const MAX_BULK_UPSERT = 1000;
-
-export interface CustomerResult {
-  customer: CustomerEntity | null;
-  userErrors: UserError[];
-}
 
 export interface UpsertResult extends CustomerResult {
   created: boolean;
@@ -69,7 +64,7 @@ export class CustomerService {
 
   async list(
     brand: string,
-    args: PageArgs & { filter?: CustomerFilter | null; orderBy?: CustomerOrder | null },
+    args: PageArgs & { filter?: CustomerListFilter | null; orderBy?: CustomerOrderBy | null },
   ): Promise<ConnectionValue<CustomerEntity>> {
     const request = resolvePageRequest(args, ROOT_PAGE_LIMITS);
     const query = toCustomerQuery(args.filter);
@@ -96,7 +91,7 @@ export class CustomerService {
    * racing the first request waits on the key's row lock until that request
    * commits, then answers with its customer.
    */
-  async create(brand: string, input: CreateCustomerInput, idempotencyKey: string | null = null): Promise<CustomerResult> {
+  async create(brand: string, input: CreateCustomerFields, idempotencyKey: string | null = null): Promise<CustomerResult> {
     const path = ['input'];
     const { changes, errors } = validateCustomerFields(input, path);
     // Blank is judged on what was given: a refused (invalid or too long) name is not a blank one.
@@ -217,7 +212,7 @@ export class CustomerService {
    * each applies to what the one before it wrote. `expectedVersion` is compared
    * with the locked row: VERSION_CONFLICT only ever answers a caller who sent one.
    */
-  async update(brand: string, input: UpdateCustomerInput): Promise<CustomerResult> {
+  async update(brand: string, input: UpdateCustomerFields): Promise<CustomerResult> {
     const path = ['input'];
     const { id, expectedVersion, ...fields } = input;
     const { changes, errors } = validateCustomerFields(fields, path);
@@ -243,14 +238,14 @@ export class CustomerService {
     );
   }
 
-  async upsert(brand: string, input: UpsertCustomerInput): Promise<UpsertResult> {
+  async upsert(brand: string, input: UpsertCustomerFields): Promise<UpsertResult> {
     const [result] = await this.upsertAll(brand, [input], () => ['input']);
     return result!;
   }
 
   async upsertMany(
     brand: string,
-    inputs: UpsertCustomerInput[],
+    inputs: UpsertCustomerFields[],
   ): Promise<{ results: Array<UpsertResult & { index: number }>; userErrors: UserError[] }> {
     if (inputs.length > MAX_BULK_UPSERT) {
       return {
@@ -289,7 +284,7 @@ export class CustomerService {
    * then planned again as updates of that row. Nothing is retried: no input can
    * lose a race, so none can run out of attempts.
    */
-  private async upsertAll(brand: string, inputs: UpsertCustomerInput[], pathOf: (index: number) => FieldPath): Promise<UpsertResult[]> {
+  private async upsertAll(brand: string, inputs: UpsertCustomerFields[], pathOf: (index: number) => FieldPath): Promise<UpsertResult[]> {
     const results: UpsertResult[] = new Array<UpsertResult>(inputs.length);
     const groups = new Map<string, UpsertItem[]>();
     inputs.forEach((input, index) => {

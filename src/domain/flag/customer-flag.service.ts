@@ -10,7 +10,7 @@ import { FLAG_KEYSET } from '../../data/repositories/flag.repository';
 import { cursorKeyOf } from '../../data/keyset';
 import { isUniqueViolation } from '../../data/transaction-runner';
 import { recordCustomerChange, SystemActivityType } from '../activity/activity-log';
-import { CustomerResult } from '../customer/customer.service';
+import { CustomerResult } from '../customer/customer-result';
 import { readNestedConnections } from '../nested-pages';
 
 /** A flag as a customer carries it, described from the registry. */
