@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { parse, visit } from 'graphql';
 import { DEVELOPMENT_CALLER } from '../../src/http/development-caller';
 import { RequestContext } from '../../src/api/context';
@@ -7,8 +6,9 @@ import { Caller } from '../../src/core/caller';
 import { createLoaders } from '../../src/api/loaders';
 import { resolveCustomerReference } from '../../src/api/customer/customer.reference';
 import { describeDb, startTestServer, TestServer } from '../helpers/test-server';
+import { COMMITTED_SCHEMA_FILE } from '../../src/scripts/committed-schema-file';
 
-const COMMITTED_SDL = readFileSync(join(__dirname, '..', '..', 'src', 'schema', 'schema.graphql'), 'utf8');
+const COMMITTED_SDL = readFileSync(COMMITTED_SCHEMA_FILE, 'utf8');
 
 interface EntityCustomer {
   __typename: 'Customer';
