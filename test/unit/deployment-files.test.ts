@@ -165,7 +165,7 @@ describe('Dockerfile', () => {
     expect(runtime).toMatch(/^USER (?!root\b)\S+$/m);
     expect(runtime).toMatch(/^EXPOSE 4001$/m);
     expect(runtime).toMatch(/^HEALTHCHECK [\s\S]*\/health/m);
-    expect(runtime).toMatch(/^CMD \["node", ?"dist\/index\.js"\]$/m);
+    expect(runtime).toMatch(/^CMD \["node", ?"dist\/main\.js"\]$/m);
   });
 
   it('keeps local artefacts out of the build context', () => {
