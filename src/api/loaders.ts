@@ -9,7 +9,7 @@ import { PageArgs } from '../core/paging/page-request';
 import { CustomerFlagView } from '../domain/flag/customer-flag.service';
 import { Services } from '../domain/services';
 import { ChannelType } from '../core/channel-type';
-import { CustomerActivityFilter } from './activity/customer-activity.type';
+import { CustomerActivityFilter } from './activity/customer-activity-filter.input';
 
 export type ActivityPageArgs = PageArgs & { filter?: CustomerActivityFilter | null };
 

@@ -1,5 +1,5 @@
 import { ArgsType, Field, Int } from 'type-graphql';
-import { CustomerActivityFilter } from './activity/customer-activity.type';
+import { CustomerActivityFilter } from './activity/customer-activity-filter.input';
 
 @ArgsType()
 export class CustomerFlagsArgs {

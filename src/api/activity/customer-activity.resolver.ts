@@ -3,7 +3,7 @@ import { RequiresScope } from '../requires-scope.decorator';
 import { Scope } from '../../core/scopes';
 import { RequestContext } from '../context';
 import { ActivityResult } from '../../domain/activity/customer-activity.service';
-import { RecordCustomerActivityInput } from './customer-activity.type';
+import { RecordCustomerActivityInput } from './record-customer-activity.input';
 import { CustomerActivityPayload } from '../payloads';
 
 @Resolver()

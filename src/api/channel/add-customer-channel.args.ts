@@ -1,5 +1,5 @@
 import { ArgsType, Field, ID } from 'type-graphql';
-import { ChannelInput } from './customer-channel.type';
+import { ChannelInput } from './channel.input';
 
 @ArgsType()
 export class AddCustomerChannelArgs {

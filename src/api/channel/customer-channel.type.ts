@@ -1,6 +1,6 @@
 import { ReadRequiresScope } from '../requires-scope.decorator';
 import { Scope } from '../../core/scopes';
-import { Field, ID, InputType, ObjectType } from 'type-graphql';
+import { Field, ID, ObjectType } from 'type-graphql';
 import { DateTimeScalar } from '../scalars';
 import { ChannelType } from '../../core/channel-type';
 
@@ -18,15 +18,4 @@ export class CustomerChannel {
 
   @Field(() => DateTimeScalar, { description: 'When the channel was added.' })
   createdAt!: Date;
-}
-
-@InputType({ description: 'A channel to add to a customer.' })
-export class ChannelInput {
-  @Field(() => ChannelType, { description: 'What kind of channel this is.' })
-  type!: ChannelType;
-
-  @Field({
-    description: 'EMAIL: an e-mail address; TELEPHONE and WHATSAPP: a phone number (stored as E.164); others: 1–255 characters.',
-  })
-  value!: string;
 }

@@ -13,13 +13,14 @@ import { CustomerFlagConnection } from '../flag/customer-flag.type';
 import { Customer } from './customer.type';
 import { CustomerActivitiesArgs, CustomerFlagsArgs } from '../nested-page.args';
 import { loadAhead, selectsField } from '../selected-fields';
+import { fullName } from '../../domain/customer/customer-fields.rules';
 
 /** Customer fields that are not columns: every one reads through the request's loaders, so a list of N customers costs one statement per field. */
 @Resolver(() => Customer)
 export class CustomerFieldsResolver {
   @FieldResolver(() => String, { description: 'givenName and familyName joined by one space, trimmed.' })
   name(@Root() customer: CustomerEntity): string {
-    return `${customer.givenName} ${customer.familyName}`.trim();
+    return fullName(customer.givenName, customer.familyName);
   }
 
   @FieldResolver(() => [CustomerChannel], { description: 'How to reach the customer, oldest first.' })

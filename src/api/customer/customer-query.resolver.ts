@@ -7,14 +7,14 @@ import { ConnectionValue } from '../../core/paging/connection';
 import { Customer, CustomerConnection } from './customer.type';
 import { CustomersArgs } from './customers.args';
 import { CustomerLookupArgs } from './customer-lookup.args';
+import { visibleCustomer } from '../../domain/customer/customer-fields.rules';
 
 @Resolver()
 export class CustomerQueryResolver {
   @RequiresScope(Scope.READ)
   @Query(() => Customer, { nullable: true, description: 'One customer by id; null when there is none (or it is deleted).' })
   async customer(@Args() { id, includeDeleted }: CustomerLookupArgs, @Ctx() { loaders }: RequestContext): Promise<CustomerEntity | null> {
-    const customer = await loaders.customerById.load(id);
-    return customer && (customer.deletedAt === null || includeDeleted === true) ? customer : null;
+    return visibleCustomer(await loaders.customerById.load(id), includeDeleted === true);
   }
 
   @RequiresScope(Scope.READ)

@@ -1,5 +1,5 @@
 import { Field, ID, InputType, Int } from 'type-graphql';
-import { ChannelInput } from '../channel/customer-channel.type';
+import { ChannelInput } from '../channel/channel.input';
 import { JSONObjectScalar } from '../scalars';
 import { CreateCustomerFields, UpdateCustomerFields, UpsertCustomerFields } from '../../domain/customer/customer-inputs';
 

@@ -1,4 +1,4 @@
-import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { CustomerEventType } from '../../core/customer-event-type';
 import { DateTimeScalar, JSONObjectScalar } from '../scalars';
 import { connectionTypes } from '../connection';
@@ -45,18 +45,6 @@ export class CustomerEvent {
     description: 'Ids that go with the event (`flag`, `channelId`, `activityId`, `mergedCustomerId`, `survivorId`); never personal data.',
   })
   data!: Record<string, string>;
-}
-
-@InputType({ description: 'Which events to list. All given conditions must hold.' })
-export class CustomerEventFilter {
-  @Field(() => ID, { nullable: true, description: "Only this customer's events." })
-  customerId?: string | null;
-
-  @Field(() => [CustomerEventType], { nullable: true, description: 'Only events of these types.' })
-  types?: CustomerEventType[] | null;
-
-  @Field(() => DateTimeScalar, { nullable: true, description: 'Only events that occurred after this instant.' })
-  occurredAfter?: Date | null;
 }
 
 export const { Edge: CustomerEventEdge, Connection: CustomerEventConnection } = connectionTypes(CustomerEvent, 'CustomerEvent', 'events', {

@@ -2,7 +2,7 @@ import { Args, Ctx, Mutation, Query, Resolver } from 'type-graphql';
 import { RequiresScope } from '../requires-scope.decorator';
 import { Scope } from '../../core/scopes';
 import { RequestContext } from '../context';
-import { FlagDefinition as FlagDefinitionValue } from '../../domain/flag/flag-registry';
+import { RegisteredFlag } from '../../domain/flag/flag-registry';
 import { CustomerResult } from '../../domain/customer/customer-result';
 import { FlagDefinition } from './customer-flag.type';
 import { CustomerPayload } from '../payloads';
@@ -12,7 +12,7 @@ import { CustomerFlagArgs } from './customer-flag.args';
 export class CustomerFlagResolver {
   @RequiresScope(Scope.READ)
   @Query(() => [FlagDefinition], { description: 'Every flag of the flag registry: the flags customers may carry.' })
-  customerFlagDefinitions(@Ctx() { services }: RequestContext): readonly FlagDefinitionValue[] {
+  customerFlagDefinitions(@Ctx() { services }: RequestContext): readonly RegisteredFlag[] {
     return services.flags.definitions();
   }
 

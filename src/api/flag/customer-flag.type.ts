@@ -3,9 +3,10 @@ import { Scope } from '../../core/scopes';
 import { Field, ObjectType } from 'type-graphql';
 import { DateTimeScalar } from '../scalars';
 import { connectionTypes } from '../connection';
+import { RegisteredFlag } from '../../domain/flag/flag-registry';
 
 @ObjectType({ description: 'A flag from the flag registry, as customers may carry it.' })
-export class FlagDefinition {
+export class FlagDefinition implements RegisteredFlag {
   @Field({ description: 'The flag name, e.g. "vip".' })
   name!: string;
 

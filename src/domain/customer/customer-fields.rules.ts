@@ -92,3 +92,13 @@ export function checkNotBothNamesBlank(givenName: string, familyName: string, pa
 function isBlank(value: string | null): value is null | '' {
   return value === null || value.trim() === '';
 }
+
+/** The customer's `name`: given name and family name joined by one space, trimmed. Its case key is what the name filter matches. */
+export function fullName(givenName: string, familyName: string): string {
+  return `${givenName} ${familyName}`.trim();
+}
+
+/** A customer as a lookup answers it: a deleted one only when the caller asked for deleted ones too. */
+export function visibleCustomer<T extends { deletedAt: Date | null }>(customer: T | null | undefined, includeDeleted: boolean): T | null {
+  return customer != null && (customer.deletedAt === null || includeDeleted) ? customer : null;
+}

@@ -13,7 +13,7 @@ import { cursorKeyOf } from '../../data/keyset';
 import { isUniqueViolation } from '../../data/transaction-runner';
 import { CreateCustomerFields, CustomerListFilter, UpdateCustomerFields, UpsertCustomerFields } from './customer-inputs';
 import { CustomerOrderBy } from '../../core/customer-order';
-import { CustomerFieldChanges, checkNotBothNamesBlank, validateCustomerFields } from './customer-fields.rules';
+import { CustomerFieldChanges, checkNotBothNamesBlank, fullName, validateCustomerFields, visibleCustomer } from './customer-fields.rules';
 import { applyMergePatch, caseKey, characterCount, checkMetadata, isUnstorableText } from '../field.rules';
 import { systemActivity, SystemActivityType } from '../activity/activity-log';
 import { recordActivities, recordPurge } from '../event/change-log';
@@ -59,7 +59,7 @@ export class CustomerService {
 
   async findByExternalId(brand: string, externalId: string): Promise<CustomerEntity | null> {
     const [customer] = await this.database.read.customers.findByExternalIds(brand, [externalId]);
-    return customer && customer.deletedAt === null ? customer : null;
+    return visibleCustomer(customer, false);
   }
 
   async list(
@@ -555,7 +555,7 @@ export function newCustomerRow(brand: string, changes: CustomerFieldChanges, now
 function withDerivedKeys(customer: CustomerEntity): CustomerEntity {
   return {
     ...customer,
-    nameKey: caseKey(`${customer.givenName} ${customer.familyName}`.trim()),
+    nameKey: caseKey(fullName(customer.givenName, customer.familyName)),
     familyNameKey: caseKey(customer.familyName),
     emailKey: caseKey(customer.emailAddress ?? ''),
   };

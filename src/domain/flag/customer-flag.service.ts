@@ -1,7 +1,7 @@
 import { CustomerFlagEntity } from '../../data/entities/customer-flag.entity';
 import { CustomerErrorCode } from '../../core/errors/customer-error-code';
 import { customerNotFound, FieldPath, UserError, userError } from '../../core/errors/user-error';
-import { FlagDefinition, FlagRegistry } from './flag-registry';
+import { RegisteredFlag, FlagRegistry } from './flag-registry';
 import { ConnectionValue } from '../../core/paging/connection';
 import { CursorCodec } from '../../core/paging/cursor-codec';
 import { NESTED_PAGE_LIMITS, PageArgs, resolvePageRequest } from '../../core/paging/page-request';
@@ -14,7 +14,7 @@ import { CustomerResult } from '../customer/customer-result';
 import { readNestedConnections } from '../nested-pages';
 
 /** A flag as a customer carries it, described from the registry. */
-export interface CustomerFlagView extends FlagDefinition {
+export interface CustomerFlagView extends RegisteredFlag {
   addedAt: Date;
 }
 
@@ -39,7 +39,7 @@ export class CustomerFlagService {
     this.now = deps.now ?? (() => new Date());
   }
 
-  definitions(): readonly FlagDefinition[] {
+  definitions(): readonly RegisteredFlag[] {
     return this.registry.definitions;
   }
 

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../../core/config';
 
-export interface FlagDefinition {
+/** A flag of the registry: the flags customers may carry. */
+export interface RegisteredFlag {
   name: string;
   description: string | null;
   readOnly: boolean;
@@ -13,13 +14,13 @@ const SETTING = 'CUSTOMER_FLAGS_FILE';
 
 /** The flags customers may carry, read once at start from the configured JSON file. */
 export class FlagRegistry {
-  private readonly byName: ReadonlyMap<string, FlagDefinition>;
+  private readonly byName: ReadonlyMap<string, RegisteredFlag>;
 
-  constructor(readonly definitions: readonly FlagDefinition[]) {
+  constructor(readonly definitions: readonly RegisteredFlag[]) {
     this.byName = new Map(definitions.map((definition) => [definition.name, definition]));
   }
 
-  get(name: string): FlagDefinition | undefined {
+  get(name: string): RegisteredFlag | undefined {
     return this.byName.get(name);
   }
 
@@ -44,7 +45,7 @@ export class FlagRegistry {
     if (!Array.isArray(parsed)) {
       throw new ConfigError(SETTING, `file ${source} must hold a JSON array of { "name", "description", "readOnly" }`);
     }
-    const definitions: FlagDefinition[] = [];
+    const definitions: RegisteredFlag[] = [];
     const seen = new Set<string>();
     parsed.forEach((entry: unknown, index) => {
       const where = `file ${source}, entry ${index}`;
