@@ -15,6 +15,7 @@ const text = (expression: string, value: (row: CustomerFlagEntity) => string): K
 export const FLAG_KEYSET: Keyset<CustomerFlagEntity> = {
   columns: [text('f.name', (row) => row.name), text('f.customer_id', (row) => row.customerId)],
   descending: false,
+  rowValueRange: false,
 };
 
 /** Every SQL statement about `customer_flags`, scoped to one brand. */

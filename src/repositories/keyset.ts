@@ -19,6 +19,13 @@ export interface Keyset<T> {
   /** The sort column, then the unique tie-breaker (id). */
   columns: readonly [KeysetColumn<T>, KeysetColumn<T>];
   descending: boolean;
+  /**
+   * False when SQLite cannot range a row value over the two columns, because
+   * its index does not hold them in keyset order (flags: the tie-breaker is the
+   * parent, pinned by equality ahead of the sort column); the bound is then
+   * written with a leading `sort >= ?` as on MySQL. Default true.
+   */
+  rowValueRange?: boolean;
 }
 
 export function cursorKeyOf<T>(keyset: Keyset<T>, row: T): CursorKey {
@@ -29,10 +36,10 @@ export function cursorKeyOf<T>(keyset: Keyset<T>, row: T): CursorKey {
 }
 
 /**
- * Reads one keyset page: `WHERE (sort, id) > (…) ORDER BY sort, id LIMIT n + 1`,
- * with the comparison spelt out (`sort > ? OR (sort = ? AND id > ?)`) so both
- * MySQL and SQLite turn it into a range scan of the `(brand, sort, id)` index.
- * Backward pages read in the reverse order and are flipped before returning.
+ * Reads one keyset page: rows beyond the cursor in `ORDER BY sort, id LIMIT n + 1`,
+ * with the bound written so the database reads a range of the `(brand, …, sort, id)`
+ * index that starts at the cursor (see `keysetBound`). Backward pages read in
+ * the reverse order and are flipped before returning.
  */
 export async function readKeysetPage<T extends ObjectLiteral>(
   query: SelectQueryBuilder<T>,
@@ -40,8 +47,9 @@ export async function readKeysetPage<T extends ObjectLiteral>(
   request: PageRequest,
   bounds: { after: CursorKey | null; before: CursorKey | null },
 ): Promise<PageSlice<T>> {
-  if (bounds.after) applyBound(query, keyset, bounds.after, keyset.descending ? '<' : '>', 'after');
-  if (bounds.before) applyBound(query, keyset, bounds.before, keyset.descending ? '>' : '<', 'before');
+  const dialect = dialectOf(query);
+  if (bounds.after) query.andWhere(...keysetBound(keyset, bounds.after, keyset.descending ? '<' : '>', 'after', dialect));
+  if (bounds.before) query.andWhere(...keysetBound(keyset, bounds.before, keyset.descending ? '>' : '<', 'before', dialect));
   const backward = request.direction === 'backward';
   const readDescending = keyset.descending !== backward;
   const direction = readDescending ? 'DESC' : 'ASC';
@@ -52,32 +60,41 @@ export async function readKeysetPage<T extends ObjectLiteral>(
   return { rows: backward ? page.reverse() : page, hasMore };
 }
 
-function applyBound<T extends ObjectLiteral>(
-  query: SelectQueryBuilder<T>,
-  keyset: Keyset<T>,
-  key: CursorKey,
-  operator: '<' | '>',
-  name: string,
-): void {
-  const [condition, parameters] = keysetBound(keyset, key, operator, name);
-  query.andWhere(condition, parameters);
+/** The SQL dialect a keyset bound is written for. */
+export type KeysetDialect = 'mysql' | 'sqlite';
+
+export function dialectOf<T extends ObjectLiteral>(query: SelectQueryBuilder<T>): KeysetDialect {
+  return query.connection.options.type === 'mysql' ? 'mysql' : 'sqlite';
 }
 
 /**
- * The condition "row lies beyond `key`" for a two-column keyset, spelt out as
- * `sort > :s OR (sort = :s AND id > :t)`, with its named parameters.
+ * The condition "row lies beyond `key`" for a two-column keyset, with its named
+ * parameters, written so the planner reads an index range that starts at the
+ * cursor rather than filtering rows from one end of the index:
+ *
+ * - MySQL/MariaDB: `sort >= :s AND (sort > :s OR (sort = :s AND id > :t))`. The
+ *   leading `sort >= :s` is implied by the rest; it is there because MariaDB's
+ *   range optimizer does not derive a range from the OR alone (nor from a row
+ *   value comparison), and without one it scans from the start of the index.
+ * - SQLite: the row value `(sort, id) > (:s, :t)`, which SQLite's planner turns
+ *   into a range over both columns, skipping the rows that tie on `sort` too.
  */
 export function keysetBound<T>(
   keyset: Keyset<T>,
   key: CursorKey,
   operator: '<' | '>',
   name: string,
+  dialect: KeysetDialect,
 ): [string, Record<string, string | number | Date>] {
   const [sort, tie] = keyset.columns;
   if (key.length !== keyset.columns.length) throw malformedCursor(name);
+  const parameters = { [`${name}Sort`]: boundParameter(sort, key[0]!, name), [`${name}Tie`]: boundParameter(tie, key[1]!, name) };
+  const s = sort.expression;
+  const t = tie.expression;
+  if (dialect === 'sqlite' && keyset.rowValueRange !== false) return [`(${s}, ${t}) ${operator} (:${name}Sort, :${name}Tie)`, parameters];
   return [
-    `(${sort.expression} ${operator} :${name}Sort OR (${sort.expression} = :${name}Sort AND ${tie.expression} ${operator} :${name}Tie))`,
-    { [`${name}Sort`]: boundParameter(sort, key[0]!, name), [`${name}Tie`]: boundParameter(tie, key[1]!, name) },
+    `(${s} ${operator}= :${name}Sort AND (${s} ${operator} :${name}Sort OR (${s} = :${name}Sort AND ${t} ${operator} :${name}Tie)))`,
+    parameters,
   ];
 }
 
