@@ -15,7 +15,6 @@ const text = (expression: string, value: (row: CustomerFlagEntity) => string): K
 export const FLAG_KEYSET: Keyset<CustomerFlagEntity> = {
   columns: [text('f.name', (row) => row.name), text('f.customer_id', (row) => row.customerId)],
   descending: false,
-  rowValueRange: false,
 };
 
 /** Every SQL statement about `customer_flags`, scoped to one brand. */
@@ -53,6 +52,7 @@ export class FlagRepository {
         parentColumn: 'f.customer_id',
         parentOf: (row) => row.customerId,
         keyset: FLAG_KEYSET,
+        index: 'ix_customer_flags_brand_customer_name',
       },
       customerIds,
       request,

@@ -3,7 +3,7 @@ import { DriverUtils } from 'typeorm/driver/DriverUtils';
 import { CursorKey } from '../pagination/cursor-codec';
 import { PageSlice } from '../pagination/connection';
 import { PageRequest } from '../pagination/page-request';
-import { dialectOf, Keyset, keysetBound } from './keyset';
+import { dialectOf, Keyset, keysetBound, pinnedTieBound, statementWithIndex } from './keyset';
 import { entityHydrator, readMapByKeys } from './read-entities';
 
 /** A page's cursor bounds for one parent (customer). */
@@ -22,6 +22,8 @@ export interface PartitionedPageSpec<T extends ObjectLiteral> {
   parentOf: (row: T) => string;
   /** The connection's order; its expressions are raw columns with the query's alias. */
   keyset: Keyset<T>;
+  /** The `(parent, keyset)` index each page is a range of, forced (see `KeysetReadPlan.index`). */
+  index: string;
 }
 
 /**
@@ -57,6 +59,8 @@ export function pagesStatement<T extends ObjectLiteral>(
   const direction = keyset.descending !== backward ? 'DESC' : 'ASC';
   let hydrate: ((raw: Record<string, unknown>) => T) | undefined;
   let resultOrder = '';
+  // Flags: the tie-breaker is the parent itself, one value per page.
+  const tieIsParent = keyset.columns[1].expression === spec.parentColumn;
   const branches = parentIds.map((parentId, index) => {
     const page = spec.scoped();
     const dialect = dialectOf(page);
@@ -66,9 +70,13 @@ export function pagesStatement<T extends ObjectLiteral>(
       [bounds.after, keyset.descending ? '<' : '>', `after${index}`],
       [bounds.before, keyset.descending ? '>' : '<', `before${index}`],
     ] as const) {
-      if (key) page.andWhere(...keysetBound(keyset, key, operator, name, dialect));
+      if (!key) continue;
+      page.andWhere(
+        ...(tieIsParent ? pinnedTieBound(keyset, key, operator, name, parentId) : keysetBound(keyset, key, operator, name, dialect)),
+      );
     }
-    page.orderBy(keyset.columns[0].expression, direction).addOrderBy(keyset.columns[1].expression, direction);
+    page.orderBy(keyset.columns[0].expression, direction);
+    if (!tieIsParent) page.addOrderBy(keyset.columns[1].expression, direction);
     page.limit(request.size + 1);
     if (!hydrate) {
       hydrate = entityHydrator(page);
@@ -80,7 +88,7 @@ export function pagesStatement<T extends ObjectLiteral>(
         })
         .join(', ');
     }
-    return page.getQueryAndParameters();
+    return statementWithIndex(page, spec.index);
   });
   if (!hydrate) throw new Error('pagesStatement needs at least one parent');
   if (branches.length === 1) {

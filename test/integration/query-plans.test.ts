@@ -157,21 +157,29 @@ async function expectPlan(t: TestServer, statement: Statement, expectation: Expe
   if (dialect === 'mysql') {
     const [row] = await t.sql<Record<string, string>>(`ANALYZE FORMAT=JSON ${statement.sql}`, statement.parameters);
     const json = Object.values(row!)[0]!;
-    const plan: unknown = JSON.parse(json);
-    const accesses = tableAccesses(plan).filter((access) => access.table_name === expectation.table);
-    const context = `${statement.sql}\n${json}`;
-    expect({ context, count: accesses.length }).toEqual({ context, count: 1 });
-    const access = accesses[0]!;
-    const rangeStartsAtCursor = expectation.rangeColumn === null || access.used_key_parts?.includes(expectation.rangeColumn);
-    expect({
-      context,
-      accessType: ['range', 'ref'].includes(access.access_type),
-      key: access.key,
-      rangeStartsAtCursor,
-      rowsWithinPage: (access.r_rows ?? Infinity) * (access.r_loops ?? 1) <= expectation.maxRows,
+    const accesses = tableAccesses(JSON.parse(json)).filter((access) => access.table_name === expectation.table);
+    const access = accesses[0];
+    const found = {
+      accesses: accesses.length,
+      accessType: access?.access_type,
+      key: access?.key,
+      rangeStartsAtCursor: expectation.rangeColumn === null || (access?.used_key_parts ?? []).includes(expectation.rangeColumn),
+      rowsWithinPage: (access?.r_rows ?? Infinity) * (access?.r_loops ?? 1) <= expectation.maxRows,
       sorted: /"filesort"|read_sorted_file|temporary_table/.test(json),
-    }).toEqual({ context, accessType: true, key: expectation.index, rangeStartsAtCursor: true, rowsWithinPage: true, sorted: false });
-    if (expectation.rangeColumn !== null) expect({ context, accessType: access.access_type }).toEqual({ context, accessType: 'range' });
+    };
+    const wanted = {
+      accesses: 1,
+      accessType: expectation.rangeColumn === null ? (found.accessType === 'range' ? 'range' : 'ref') : 'range',
+      key: expectation.index,
+      rangeStartsAtCursor: true,
+      rowsWithinPage: true,
+      sorted: false,
+    };
+    if (JSON.stringify(found) !== JSON.stringify(wanted)) {
+      throw new Error(
+        `${JSON.stringify(found)} is not ${JSON.stringify(wanted)}\n${statement.sql}\n${JSON.stringify(statement.parameters)}\n${json}`,
+      );
+    }
   } else {
     const rows = await t.sql<{ detail: string }>(`EXPLAIN QUERY PLAN ${statement.sql}`, statement.parameters);
     const details = rows.map((row) => row.detail);
@@ -391,7 +399,7 @@ describeDb('query plans of deep pages', () => {
     },
   );
 
-  it('a deep page of flags is a range of the primary key from the cursor', async () => {
+  it('a deep page of flags is a range of the (brand, customer, name) index from the cursor', async () => {
     const cursor = await nestedCursor(FLAGS_PAGE, 'flags', flaggedCustomer, FLAG_DEPTH);
     let page: PageView | undefined;
     const [statement, ...others] = await pageStatements(t, 'customer_flags', async () => {
@@ -400,7 +408,6 @@ describeDb('query plans of deep pages', () => {
     });
     expect(others).toEqual([]);
     expect(page?.nodes).toHaveLength(PAGE);
-    const index = dialect === 'mysql' ? 'PRIMARY' : 'sqlite_autoindex_customer_flags_1';
-    await expectPlan(t, statement!, { table: 'f', index, rangeColumn: 'name', maxRows: PAGE + 2 });
+    await expectPlan(t, statement!, { table: 'f', index: 'ix_customer_flags_brand_customer_name', rangeColumn: 'name', maxRows: PAGE + 2 });
   });
 });
