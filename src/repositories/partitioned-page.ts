@@ -26,6 +26,9 @@ export interface PartitionedPageSpec<T extends ObjectLiteral> {
   index: string;
 }
 
+/** SQLite's default SQLITE_MAX_COMPOUND_SELECT: a statement joins at most this many pages (KEYS_PER_STATEMENT is 500). */
+const MAX_COMPOUND_TERMS = 500;
+
 /**
  * Reads one page for every parent, in one statement per chunk of parents (see
  * `readByKeys`). Each parent's page is its own `ORDER BY keyset LIMIT size + 1`
@@ -91,6 +94,7 @@ export function pagesStatement<T extends ObjectLiteral>(
     return statementWithIndex(page, spec.index);
   });
   if (!hydrate) throw new Error('pagesStatement needs at least one parent');
+  if (branches.length > MAX_COMPOUND_TERMS) throw new Error(`pagesStatement reads at most ${MAX_COMPOUND_TERMS} parents at once`);
   if (branches.length === 1) {
     const [sql, parameters] = branches[0]!;
     return { sql, parameters, hydrate };

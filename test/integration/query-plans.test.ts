@@ -143,6 +143,16 @@ function tableAccesses(node: unknown, found: TableAccess[] = []): TableAccess[] 
   return found;
 }
 
+/** Whether a filesort in the plan reads `table` itself (not the derived result of a union). */
+function sortsTable(node: unknown, table: string): boolean {
+  if (Array.isArray(node)) return node.some((item) => sortsTable(item, table));
+  if (node === null || typeof node !== 'object') return false;
+  const record = node as Record<string, unknown>;
+  const sorted = record.filesort as Record<string, unknown> | undefined;
+  if (sorted && (sorted.table as TableAccess | undefined)?.table_name === table) return true;
+  return Object.values(record).some((value) => sortsTable(value, table));
+}
+
 interface Expectation {
   table: string;
   index: string;
@@ -409,5 +419,53 @@ describeDb('query plans of deep pages', () => {
     expect(others).toEqual([]);
     expect(page?.nodes).toHaveLength(PAGE);
     await expectPlan(t, statement!, { table: 'f', index: 'ix_customer_flags_brand_customer_name', rangeColumn: 'name', maxRows: PAGE + 2 });
+  });
+
+  it('the timelines of a list of customers are one range of the timeline index per customer, sorted only as pages', async () => {
+    const LIST = 10;
+    const NESTED_PAGE = 5;
+    const query = /* GraphQL */ `
+      query ($first: Int, $nested: Int) {
+        customers(first: $first) {
+          nodes {
+            activities(first: $nested) {
+              nodes {
+                id
+              }
+            }
+          }
+        }
+      }
+    `;
+    const [statement, ...others] = await pageStatements(t, 'customer_activities', () =>
+      gql(t, query, { first: LIST, nested: NESTED_PAGE }),
+    );
+    expect(others).toEqual([]);
+    if (dialect === 'mysql') {
+      const [row] = await t.sql<Record<string, string>>(`ANALYZE FORMAT=JSON ${statement!.sql}`, statement!.parameters);
+      const json = Object.values(row!)[0]!;
+      const plan: unknown = JSON.parse(json);
+      const accesses = tableAccesses(plan).filter((access) => access.table_name === 'a');
+      const summary = accesses.map((access) => ({
+        key: access.key,
+        ranged: ['ref', 'range'].includes(access.access_type),
+        withinPage: (access.r_rows ?? 0) * (access.r_loops ?? 1) <= NESTED_PAGE + 1,
+      }));
+      const wanted = accesses.map(() => ({ key: 'ix_customer_activities_customer_occurred', ranged: true, withinPage: true }));
+      expect({ json, summary, count: accesses.length }).toEqual({ json, summary: wanted, count: LIST });
+      // The one sort is of the pages' rows (the union), never of a customer's timeline.
+      expect({ json, sortedTimeline: sortsTable(plan, 'a') }).toEqual({ json, sortedTimeline: false });
+    } else {
+      const rows = await t.sql<{ detail: string }>(`EXPLAIN QUERY PLAN ${statement!.sql}`, statement!.parameters);
+      const details = rows.map((row) => row.detail);
+      const searches = details.filter((detail) =>
+        /^SEARCH a USING INDEX ix_customer_activities_customer_occurred \(customer_id=\?\)/.test(detail),
+      );
+      expect({ details, searches: searches.length, scans: details.filter((detail) => /^SCAN a\b/.test(detail)).length }).toEqual({
+        details,
+        searches: LIST,
+        scans: 0,
+      });
+    }
   });
 });
