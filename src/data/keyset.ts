@@ -2,7 +2,7 @@ import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { CursorKey, malformedCursor } from '../core/paging/cursor-codec';
 import { PageRequest } from '../core/paging/page-request';
 import { PageSlice } from '../core/paging/connection';
-import { readEntities } from './read-entities';
+import { entityHydrator } from './read-entities';
 
 /**
  * One column of a total order. `toCursor` and `fromCursor` turn a row's value
@@ -28,57 +28,128 @@ export function cursorKeyOf<T>(keyset: Keyset<T>, row: T): CursorKey {
   });
 }
 
+/** How a keyset page is read: the index it must walk, and the connection (or transaction) that runs it. */
+export interface KeysetReadPlan {
+  /**
+   * The `(…, sort, id)` index whose range the page is, forced. Given equalities on the index
+   * prefix (brand, `deleted_at IS NULL`, the parent), MariaDB prefers `ref`
+   * access on that prefix over the range that starts at the cursor, even when
+   * told the index (`USE INDEX`), and then reads every row from the start of the
+   * prefix to the cursor. SQLite finds the range itself, but with a name
+   * filter reads every match through the name indexes and sorts them. Leave it
+   * unset when a filter more selective than the order (ids, an exact key) is
+   * there for the planner to use.
+   */
+  index?: string;
+  run: (sql: string, parameters: unknown[]) => Promise<Record<string, unknown>[]>;
+}
+
 /**
- * Reads one keyset page: `WHERE (sort, id) > (…) ORDER BY sort, id LIMIT n + 1`,
- * with the comparison spelt out (`sort > ? OR (sort = ? AND id > ?)`) so both
- * MySQL and SQLite turn it into a range scan of the `(brand, sort, id)` index.
- * Backward pages read in the reverse order and are flipped before returning.
+ * Reads one keyset page: rows beyond the cursor in `ORDER BY sort, id LIMIT n + 1`,
+ * with the bound written so the database reads a range of the `(brand, …, sort, id)`
+ * index that starts at the cursor (see `keysetBound`). Backward pages read in
+ * the reverse order and are flipped before returning.
  */
 export async function readKeysetPage<T extends ObjectLiteral>(
   query: SelectQueryBuilder<T>,
   keyset: Keyset<T>,
   request: PageRequest,
   bounds: { after: CursorKey | null; before: CursorKey | null },
+  plan: KeysetReadPlan,
 ): Promise<PageSlice<T>> {
-  if (bounds.after) applyBound(query, keyset, bounds.after, keyset.descending ? '<' : '>', 'after');
-  if (bounds.before) applyBound(query, keyset, bounds.before, keyset.descending ? '>' : '<', 'before');
+  const dialect = dialectOf(query);
+  if (bounds.after) query.andWhere(...keysetBound(keyset, bounds.after, keyset.descending ? '<' : '>', 'after', dialect));
+  if (bounds.before) query.andWhere(...keysetBound(keyset, bounds.before, keyset.descending ? '>' : '<', 'before', dialect));
   const backward = request.direction === 'backward';
   const readDescending = keyset.descending !== backward;
   const direction = readDescending ? 'DESC' : 'ASC';
   query.orderBy(keyset.columns[0].expression, direction).addOrderBy(keyset.columns[1].expression, direction);
-  const rows = await readEntities(query.limit(request.size + 1));
+  query.limit(request.size + 1);
+  const hydrate = entityHydrator(query);
+  const [sql, parameters] = statementWithIndex(query, plan.index);
+  const rows = (await plan.run(sql, parameters)).map(hydrate);
   const hasMore = rows.length > request.size;
   const page = rows.slice(0, request.size);
   return { rows: backward ? page.reverse() : page, hasMore };
 }
 
-function applyBound<T extends ObjectLiteral>(
-  query: SelectQueryBuilder<T>,
-  keyset: Keyset<T>,
-  key: CursorKey,
-  operator: '<' | '>',
-  name: string,
-): void {
-  const [condition, parameters] = keysetBound(keyset, key, operator, name);
-  query.andWhere(condition, parameters);
+/**
+ * The query's SQL and parameters, with the index forced after its main table:
+ * `FORCE INDEX (index)` on MySQL, `INDEXED BY index` on SQLite (see `KeysetReadPlan.index`).
+ */
+export function statementWithIndex<T extends ObjectLiteral>(query: SelectQueryBuilder<T>, index: string | undefined): [string, unknown[]] {
+  const [sql, parameters] = query.getQueryAndParameters();
+  if (index === undefined) return [sql, parameters];
+  const alias = query.expressionMap.mainAlias;
+  if (!alias?.hasMetadata) throw new Error('statementWithIndex needs a query over an entity');
+  const from = ` FROM ${query.escape(alias.metadata.tableName)} ${query.escape(alias.name)}`;
+  const at = sql.indexOf(from);
+  if (at < 0) throw new Error(`statementWithIndex found no "${from}" in the query`);
+  const end = at + from.length;
+  const hint = dialectOf(query) === 'mysql' ? `FORCE INDEX (${query.escape(index)})` : `INDEXED BY ${query.escape(index)}`;
+  return [`${sql.slice(0, end)} ${hint}${sql.slice(end)}`, parameters];
+}
+
+/** The SQL dialect a keyset bound is written for. */
+export type KeysetDialect = 'mysql' | 'sqlite';
+
+export function dialectOf<T extends ObjectLiteral>(query: SelectQueryBuilder<T>): KeysetDialect {
+  return query.connection.options.type === 'mysql' ? 'mysql' : 'sqlite';
 }
 
 /**
- * The condition "row lies beyond `key`" for a two-column keyset, spelt out as
- * `sort > :s OR (sort = :s AND id > :t)`, with its named parameters.
+ * The condition "row lies beyond `key`" for a two-column keyset, with its named
+ * parameters, written so the planner reads an index range that starts at the
+ * cursor rather than filtering rows from one end of the index:
+ *
+ * - MySQL/MariaDB: `sort >= :s AND (sort > :s OR (sort = :s AND id > :t))`. The
+ *   leading `sort >= :s` is implied by the rest; it is there because MariaDB's
+ *   range optimizer does not derive a range from the OR alone (nor from a row
+ *   value comparison), and without one it scans from the start of the index.
+ * - SQLite: the row value `(sort, id) > (:s, :t)`, which SQLite's planner turns
+ *   into a range over both columns, skipping the rows that tie on `sort` too.
  */
 export function keysetBound<T>(
   keyset: Keyset<T>,
   key: CursorKey,
   operator: '<' | '>',
   name: string,
+  dialect: KeysetDialect,
 ): [string, Record<string, string | number | Date>] {
   const [sort, tie] = keyset.columns;
   if (key.length !== keyset.columns.length) throw malformedCursor(name);
+  const parameters = { [`${name}Sort`]: boundParameter(sort, key[0]!, name), [`${name}Tie`]: boundParameter(tie, key[1]!, name) };
+  const s = sort.expression;
+  const t = tie.expression;
+  if (dialect === 'sqlite') return [`(${s}, ${t}) ${operator} (:${name}Sort, :${name}Tie)`, parameters];
   return [
-    `(${sort.expression} ${operator} :${name}Sort OR (${sort.expression} = :${name}Sort AND ${tie.expression} ${operator} :${name}Tie))`,
-    { [`${name}Sort`]: boundParameter(sort, key[0]!, name), [`${name}Tie`]: boundParameter(tie, key[1]!, name) },
+    `(${s} ${operator}= :${name}Sort AND (${s} ${operator} :${name}Sort OR (${s} = :${name}Sort AND ${t} ${operator} :${name}Tie)))`,
+    parameters,
   ];
+}
+
+/**
+ * `keysetBound` for a page whose tie-breaker is pinned to one value by the
+ * query (flags of one customer: the tie-breaker is the customer id). The
+ * comparison of the pinned value with the cursor's is decided here, so the
+ * condition is a plain `sort > :s` (or `>=`) and the order needs the sort
+ * column only: MariaDB sorts a page whose ORDER BY or bound names the pinned
+ * column, even when the index serves it. Identifiers compare as ASCII, the same
+ * in JavaScript as in either database.
+ */
+export function pinnedTieBound<T>(
+  keyset: Keyset<T>,
+  key: CursorKey,
+  operator: '<' | '>',
+  name: string,
+  pinnedTie: string,
+): [string, Record<string, string | number | Date>] {
+  const [sort, tie] = keyset.columns;
+  if (key.length !== keyset.columns.length) throw malformedCursor(name);
+  const sortValue = boundParameter(sort, key[0]!, name);
+  const tieValue = String(boundParameter(tie, key[1]!, name));
+  const tieBeyond = operator === '>' ? pinnedTie > tieValue : pinnedTie < tieValue;
+  return [`${sort.expression} ${operator}${tieBeyond ? '=' : ''} :${name}Sort`, { [`${name}Sort`]: sortValue }];
 }
 
 /**

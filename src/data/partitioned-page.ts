@@ -1,8 +1,9 @@
-import { Brackets, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { DriverUtils } from 'typeorm/driver/DriverUtils';
 import { CursorKey } from '../core/paging/cursor-codec';
 import { PageSlice } from '../core/paging/connection';
 import { PageRequest } from '../core/paging/page-request';
-import { Keyset, keysetBound } from './keyset';
+import { dialectOf, Keyset, keysetBound, pinnedTieBound, statementWithIndex } from './keyset';
 import { entityHydrator, readMapByKeys } from './read-entities';
 
 /** A page's cursor bounds for one parent (customer). */
@@ -21,16 +22,20 @@ export interface PartitionedPageSpec<T extends ObjectLiteral> {
   parentOf: (row: T) => string;
   /** The connection's order; its expressions are raw columns with the query's alias. */
   keyset: Keyset<T>;
+  /** The `(parent, keyset)` index each page is a range of, forced (see `KeysetReadPlan.index`). */
+  index: string;
 }
+
+/** SQLite's default SQLITE_MAX_COMPOUND_SELECT: a statement joins at most this many pages (KEYS_PER_STATEMENT is 500). */
+const MAX_COMPOUND_TERMS = 500;
 
 /**
  * Reads one page for every parent, in one statement per chunk of parents (see
- * `readByKeys`): the child rows of
- * every parent are numbered with `ROW_NUMBER() OVER (PARTITION BY parent ORDER BY
- * keyset)` and the first `size + 1` of each are kept (the extra row tells
- * whether more lie beyond), filtering the numbered rows in a derived table.
- * Window functions exist in MySQL 8, MariaDB 10.2+ and SQLite 3.25+. Cursor
- * bounds apply to the parent they were issued for.
+ * `readByKeys`). Each parent's page is its own `ORDER BY keyset LIMIT size + 1`
+ * (the extra row tells whether more lie beyond), so the database reads a range
+ * of the (parent, keyset) index from the cursor, never the parent's other rows;
+ * the pages of a chunk are joined with UNION ALL and ordered once. Cursor bounds
+ * apply to the parent they were issued for.
  */
 export function readPagesPerParent<T extends ObjectLiteral>(
   spec: PartitionedPageSpec<T>,
@@ -41,6 +46,64 @@ export function readPagesPerParent<T extends ObjectLiteral>(
   return readMapByKeys(parentIds, (chunk) => readChunkOfPages(spec, chunk, request, boundsOf));
 }
 
+/**
+ * The statement reading the pages of `parentIds` (at most KEYS_PER_STATEMENT of
+ * them; SQLite allows 500 terms in a compound select), with its parameters and
+ * the hydrator of its rows.
+ */
+export function pagesStatement<T extends ObjectLiteral>(
+  spec: PartitionedPageSpec<T>,
+  parentIds: readonly string[],
+  request: PageRequest,
+  boundsOf: (parentId: string) => ParentBounds,
+): { sql: string; parameters: unknown[]; hydrate: (raw: Record<string, unknown>) => T } {
+  const { keyset } = spec;
+  const backward = request.direction === 'backward';
+  const direction = keyset.descending !== backward ? 'DESC' : 'ASC';
+  let hydrate: ((raw: Record<string, unknown>) => T) | undefined;
+  let resultOrder = '';
+  // Flags: the tie-breaker is the parent itself, one value per page.
+  const tieIsParent = keyset.columns[1].expression === spec.parentColumn;
+  const branches = parentIds.map((parentId, index) => {
+    const page = spec.scoped();
+    const dialect = dialectOf(page);
+    page.andWhere(`${spec.parentColumn} = :parent${index}`, { [`parent${index}`]: parentId });
+    const bounds = boundsOf(parentId);
+    for (const [key, operator, name] of [
+      [bounds.after, keyset.descending ? '<' : '>', `after${index}`],
+      [bounds.before, keyset.descending ? '>' : '<', `before${index}`],
+    ] as const) {
+      if (!key) continue;
+      page.andWhere(
+        ...(tieIsParent ? pinnedTieBound(keyset, key, operator, name, parentId) : keysetBound(keyset, key, operator, name, dialect)),
+      );
+    }
+    page.orderBy(keyset.columns[0].expression, direction);
+    if (!tieIsParent) page.addOrderBy(keyset.columns[1].expression, direction);
+    page.limit(request.size + 1);
+    if (!hydrate) {
+      hydrate = entityHydrator(page);
+      const driver = page.connection.driver;
+      resultOrder = keyset.columns
+        .map((column) => {
+          const [alias, name] = column.expression.split('.') as [string, string];
+          return `${driver.escape(DriverUtils.buildAlias(driver, undefined, alias, name))} ${direction}`;
+        })
+        .join(', ');
+    }
+    return statementWithIndex(page, spec.index);
+  });
+  if (!hydrate) throw new Error('pagesStatement needs at least one parent');
+  if (branches.length > MAX_COMPOUND_TERMS) throw new Error(`pagesStatement reads at most ${MAX_COMPOUND_TERMS} parents at once`);
+  if (branches.length === 1) {
+    const [sql, parameters] = branches[0]!;
+    return { sql, parameters, hydrate };
+  }
+  // Each page keeps its own ORDER BY … LIMIT inside a derived table; the union is ordered once, over the pages' rows only.
+  const sql = `${branches.map(([branchSql], index) => `SELECT * FROM (${branchSql}) p${index}`).join(' UNION ALL ')} ORDER BY ${resultOrder}`;
+  return { sql, parameters: branches.flatMap(([, parameters]) => parameters), hydrate };
+}
+
 /** One statement: the pages of at most KEYS_PER_STATEMENT parents. */
 async function readChunkOfPages<T extends ObjectLiteral>(
   spec: PartitionedPageSpec<T>,
@@ -48,39 +111,9 @@ async function readChunkOfPages<T extends ObjectLiteral>(
   request: PageRequest,
   boundsOf: (parentId: string) => ParentBounds,
 ): Promise<Map<string, PageSlice<T>>> {
-  const { keyset } = spec;
   const backward = request.direction === 'backward';
-  const direction = keyset.descending !== backward ? 'DESC' : 'ASC';
-  const order = keyset.columns.map((column) => `${column.expression} ${direction}`).join(', ');
-
-  const ranked = spec.scoped();
-  ranked.addSelect(`ROW_NUMBER() OVER (PARTITION BY ${spec.parentColumn} ORDER BY ${order})`, 'rn');
-  const unbounded = parentIds.filter((parentId) => !boundsOf(parentId).after && !boundsOf(parentId).before);
-  const bounded = parentIds.filter((parentId) => !unbounded.includes(parentId));
-  ranked.andWhere(
-    new Brackets((anyParent) => {
-      if (unbounded.length > 0) anyParent.orWhere(`${spec.parentColumn} IN (:...unboundedParents)`, { unboundedParents: unbounded });
-      bounded.forEach((parentId, index) => {
-        const bounds = boundsOf(parentId);
-        anyParent.orWhere(
-          new Brackets((parent) => {
-            parent.where(`${spec.parentColumn} = :parent${index}`, { [`parent${index}`]: parentId });
-            for (const [key, operator, name] of [
-              [bounds.after, keyset.descending ? '<' : '>', `after${index}`],
-              [bounds.before, keyset.descending ? '>' : '<', `before${index}`],
-            ] as const) {
-              if (key) parent.andWhere(...keysetBound(keyset, key, operator, name));
-            }
-          }),
-        );
-      });
-    }),
-  );
-
-  const hydrate = entityHydrator(ranked);
-  const [sql, parameters] = ranked.getQueryAndParameters();
-  const raws = await spec.run(`SELECT * FROM (${sql}) ranked WHERE ranked.rn <= ? ORDER BY ranked.rn`, [...parameters, request.size + 1]);
-  const rows = raws.map(hydrate);
+  const { sql, parameters, hydrate } = pagesStatement(spec, parentIds, request, boundsOf);
+  const rows = (await spec.run(sql, parameters)).map(hydrate);
 
   const byParent = new Map<string, T[]>(parentIds.map((id) => [id, []]));
   for (const row of rows) byParent.get(spec.parentOf(row))?.push(row);

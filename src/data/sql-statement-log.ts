@@ -2,7 +2,8 @@ import { AbstractLogger, LogLevel, LogMessage, QueryRunner } from 'typeorm';
 import { Logger } from '../core/logging/logger';
 import { driverErrorCode } from './transaction-runner';
 
-export type StatementListener = (sql: string) => void;
+/** Receives each statement as sent and the values bound to it (listeners that only count may ignore them). */
+export type StatementListener = (sql: string, parameters: readonly unknown[]) => void;
 /** Returns the error that refuses the statement, or null to let it run. */
 export type StatementVeto = (sql: string, inTransaction: boolean) => Error | null;
 
@@ -41,7 +42,7 @@ export class SqlStatementLog extends AbstractLogger {
       const refusal = veto(query, inTransaction);
       if (refusal) throw refusal;
     }
-    for (const listener of this.listeners) listener(query);
+    for (const listener of this.listeners) listener(query, parameters ?? []);
     super.logQuery(query, parameters, queryRunner);
   }
 

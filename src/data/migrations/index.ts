@@ -3,6 +3,7 @@ import { CreateChannelsFlagsActivities1764100000000 } from './1764100000000-crea
 import { CreateIdempotencyKeys1764200000000 } from './1764200000000-create-idempotency-keys';
 import { ExactTextAndDates1765000000000 } from './1765000000000-exact-text-and-dates';
 import { CreateCustomerEvents1765200000000 } from './1765200000000-create-customer-events';
+import { KeysetIndexes1765500000000 } from './1765500000000-keyset-indexes';
 
 /** Every migration, oldest first. Listed by hand so the same list serves ts and compiled js. */
 export const migrations = [
@@ -11,4 +12,5 @@ export const migrations = [
   CreateIdempotencyKeys1764200000000,
   ExactTextAndDates1765000000000,
   CreateCustomerEvents1765200000000,
+  KeysetIndexes1765500000000,
 ];

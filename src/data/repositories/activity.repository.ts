@@ -47,6 +47,7 @@ export class ActivityRepository {
         parentColumn: 'a.customer_id',
         parentOf: (row) => row.customerId,
         keyset: ACTIVITY_KEYSET,
+        index: 'ix_customer_activities_customer_occurred',
       },
       customerIds,
       request,

@@ -36,6 +36,23 @@ export type CustomerColumns = Omit<CustomerEntity, 'id' | 'brand' | 'createdAt'>
 
 const ALIAS = 'c';
 
+/**
+ * Whether the filter holds a condition that picks out few customers by a key of
+ * its own (ids, an exact key, a channel or a flag): the planner then reads those
+ * and sorts them, and the order's index must not be forced on it. A name prefix,
+ * a language and date ranges are left to the walk of the order's index.
+ */
+function selectiveFilter(filter: CustomerQuery): boolean {
+  return (
+    filter.ids !== undefined ||
+    filter.externalId !== undefined ||
+    filter.emailKey !== undefined ||
+    filter.phoneNumber !== undefined ||
+    filter.channelValues !== undefined ||
+    filter.hasFlag !== undefined
+  );
+}
+
 /** Every SQL statement about the `customers` table. Every method is scoped to one brand. */
 export class CustomerRepository {
   constructor(private readonly manager: EntityManager) {}
@@ -111,7 +128,22 @@ export class CustomerRepository {
     request: PageRequest,
     bounds: { after: CursorKey | null; before: CursorKey | null },
   ): Promise<PageSlice<CustomerEntity>> {
-    return readKeysetPage(this.filtered(brand, filter), keyset, request, bounds);
+    const query = this.filtered(brand, filter);
+    return readKeysetPage(query, keyset, request, bounds, {
+      index: selectiveFilter(filter) ? undefined : this.pageIndex(keyset, filter.includeDeleted),
+      run: (sql, parameters) => this.manager.query(sql, parameters),
+    });
+  }
+
+  /**
+   * The index a page in this order is a range of: `(brand, deleted_at, sort, id)`
+   * for live customers, `(brand, sort, id)` with deleted ones (see the migrations).
+   */
+  private pageIndex(keyset: Keyset<CustomerEntity>, includeDeleted: boolean): string {
+    const property = keyset.columns[0].expression.slice(`${ALIAS}.`.length);
+    const column = this.manager.connection.getMetadata(CustomerEntity).findColumnWithPropertyPath(property);
+    if (!column) throw new Error(`No customers column for the sort property ${property}`);
+    return includeDeleted ? `ix_customers_brand_${column.databaseName}_id` : `ix_customers_brand_live_${column.databaseName}_id`;
   }
 
   async count(brand: string, filter: CustomerQuery): Promise<number> {

@@ -52,6 +52,7 @@ export class FlagRepository {
         parentColumn: 'f.customer_id',
         parentOf: (row) => row.customerId,
         keyset: FLAG_KEYSET,
+        index: 'ix_customer_flags_brand_customer_name',
       },
       customerIds,
       request,
