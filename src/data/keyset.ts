@@ -5,11 +5,16 @@ import { PageSlice } from '../core/paging/connection';
 import { entityHydrator } from './read-entities';
 
 /**
- * One column of a total order. `toCursor` and `fromCursor` turn a row's value
- * into a JSON-safe cursor value and back into a query parameter.
+ * One column of a total order. `value` reads it from a row (dates become ISO
+ * strings in the cursor), and `fromCursor` turns a cursor's value back into a
+ * query parameter.
  */
 export interface KeysetColumn<T> {
-  /** Property path for the query builder, e.g. `c.createdAt`. */
+  /**
+   * The column as the page's SQL names it: a query-builder property path
+   * (`c.createdAt`) where TypeORM builds the statement, a column of the
+   * statement's alias (`a.occurred_at`) where it is written by hand.
+   */
   expression: string;
   value(row: T): string | number | Date;
   fromCursor(value: string | number): string | number | Date;

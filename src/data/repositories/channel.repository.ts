@@ -37,7 +37,7 @@ export class ChannelRepository {
       .createQueryBuilder()
       .delete()
       .from(CustomerChannelEntity)
-      .where('brand = :brand AND customer_id = :customerId AND id = :channelId', { brand, customerId, channelId })
+      .where({ brand, customerId, id: channelId })
       .execute();
     return (result.affected ?? 0) > 0;
   }
@@ -48,7 +48,7 @@ export class ChannelRepository {
       .createQueryBuilder()
       .delete()
       .from(CustomerChannelEntity)
-      .where('brand = :brand AND customer_id = :customerId', { brand, customerId })
+      .where({ brand, customerId })
       .execute();
   }
 

@@ -1,7 +1,5 @@
-import { CustomerEntity } from '../../data/entities/customer.entity';
 import { badUserInput } from '../../core/errors/graphql-errors';
 import { CustomerQuery } from '../../data/repositories/customer.repository';
-import { Keyset, KeysetColumn } from '../../data/keyset';
 import { filterInstant } from '../date-range.rules';
 import { canonicalLanguageTag, caseKey, characterCount, NAME_MAX_LENGTH, normalizePhoneNumber } from '../field.rules';
 import { CustomerOrderBy, CustomerSortField, SortDirection } from '../../core/customer-order';
@@ -12,29 +10,6 @@ export const MAX_FILTER_IDS = 1000;
 export const MAX_NAME_FILTER_LENGTH = 2 * NAME_MAX_LENGTH + 1;
 
 export const DEFAULT_CUSTOMER_ORDER: CustomerOrderBy = { field: CustomerSortField.CREATED_AT, direction: SortDirection.ASC };
-
-const text = (expression: string, value: (row: CustomerEntity) => string): KeysetColumn<CustomerEntity> => ({
-  expression,
-  value,
-  fromCursor: (v) => String(v),
-});
-const instant = (expression: string, value: (row: CustomerEntity) => Date): KeysetColumn<CustomerEntity> => ({
-  expression,
-  value,
-  fromCursor: (v) => new Date(String(v)),
-});
-
-const SORT_COLUMNS: Record<CustomerSortField, KeysetColumn<CustomerEntity>> = {
-  [CustomerSortField.CREATED_AT]: instant('c.createdAt', (row) => row.createdAt),
-  [CustomerSortField.UPDATED_AT]: instant('c.updatedAt', (row) => row.updatedAt),
-  [CustomerSortField.FAMILY_NAME]: text('c.familyNameKey', (row) => row.familyNameKey),
-  [CustomerSortField.EMAIL_ADDRESS]: text('c.emailKey', (row) => row.emailKey),
-};
-const ID_COLUMN = text('c.id', (row) => row.id);
-
-export function customerKeyset(order: CustomerOrderBy): Keyset<CustomerEntity> {
-  return { columns: [SORT_COLUMNS[order.field], ID_COLUMN], descending: order.direction === SortDirection.DESC };
-}
 
 /**
  * Turns the public filter into the repository's query, normalising as the

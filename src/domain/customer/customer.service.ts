@@ -21,7 +21,8 @@ import { ChannelRequest, CustomerChannelService } from '../channel/customer-chan
 import { CustomerFlagService } from '../flag/customer-flag.service';
 import { CustomerResult } from './customer-result';
 import { newCustomerId } from '../../core/customer-ids';
-import { DEFAULT_CUSTOMER_ORDER, customerKeyset, toCustomerQuery } from './customer-listing';
+import { DEFAULT_CUSTOMER_ORDER, toCustomerQuery } from './customer-listing';
+import { customerKeyset } from '../../data/repositories/customer-keyset';
 
 export const MAX_BULK_UPSERT = 1000;
 
