@@ -1,5 +1,5 @@
 import { createConnection } from 'mysql2/promise';
-import { DatabaseConfig, parseDatabaseUrl } from '../src/config/config';
+import { DatabaseConfig, parseDatabaseUrl } from '../src/core/config';
 
 export type MysqlSettings = Extract<DatabaseConfig, { dialect: 'mysql' }>;
 

@@ -18,11 +18,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createConnection, createPool, Pool } from 'mysql2/promise';
-import { loadConfig } from '../src/config/config';
-import { CustomerEntity } from '../src/entities/customer.entity';
-import { createLogger } from '../src/logging/logger';
+import { loadConfig } from '../src/core/config';
+import { CustomerEntity } from '../src/data/entities/customer.entity';
+import { createLogger } from '../src/core/logging/logger';
 import { RunningServer, startServer } from '../src/server';
-import { newCustomerRow } from '../src/services/customer.service';
+import { newCustomerRow } from '../src/domain/customer/customer.service';
 import { mysqlSettings, MysqlSettings, positiveInteger } from './bench-settings';
 
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/customer_bench_bulk';

@@ -6,8 +6,8 @@
  */
 import 'reflect-metadata';
 import { Presets, SingleBar } from 'cli-progress';
-import { loadConfig } from '../src/config/config';
-import { createLogger } from '../src/logging/logger';
+import { loadConfig } from '../src/core/config';
+import { createLogger } from '../src/core/logging/logger';
 import { seedCustomers } from '../src/scripts/seed-customers';
 import { RunningServer, startServer } from '../src/server';
 import { createDatabaseIfMissing, mysqlSettings, positiveInteger } from './bench-settings';

@@ -17,8 +17,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from '@nats-io/transport-node';
 import { createConnection } from 'mysql2/promise';
-import { loadConfig } from '../src/config/config';
-import { createLogger } from '../src/logging/logger';
+import { loadConfig } from '../src/core/config';
+import { createLogger } from '../src/core/logging/logger';
 import { RunningServer, startServer } from '../src/server';
 import { createDatabaseIfMissing, mysqlSettings, positiveInteger } from './bench-settings';
 

@@ -3,7 +3,7 @@
  * concurrent load, on MySQL/MariaDB holding BENCH_CUSTOMERS customers (seeded
  * when there are fewer; one in ten also gets channels, flags and activities).
  *
- * The server runs as a child process (`node dist/index.js`, the production
+ * The server runs as a child process (`node dist/main.js`, the production
  * entry point, NODE_ENV=production with HS256 tokens), so the load generator
  * (autocannon, in this process) does not share its event loop. Three scenarios,
  * BENCH_DURATION seconds each at BENCH_CONNECTIONS connections:
@@ -23,15 +23,15 @@ import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
 import { Presets, SingleBar } from 'cli-progress';
 import { SignJWT } from 'jose';
-import { createDataSource } from '../src/database/data-source';
-import { CustomerActivityEntity } from '../src/entities/customer-activity.entity';
-import { CustomerChannelEntity } from '../src/entities/customer-channel.entity';
-import { CustomerFlagEntity } from '../src/entities/customer-flag.entity';
-import { Database } from '../src/repositories/database';
+import { createDataSource } from '../src/data/data-source';
+import { CustomerActivityEntity } from '../src/data/entities/customer-activity.entity';
+import { CustomerChannelEntity } from '../src/data/entities/customer-channel.entity';
+import { CustomerFlagEntity } from '../src/data/entities/customer-flag.entity';
+import { Database } from '../src/data/database';
 import { seedCustomers } from '../src/scripts/seed-customers';
-import { newActivityId, newChannelId } from '../src/services/customer-ids';
-import { ActivityOrigin } from '../src/types/activity-origin.enum';
-import { ChannelType } from '../src/types/channel-type.enum';
+import { newActivityId, newChannelId } from '../src/core/customer-ids';
+import { ActivityOrigin } from '../src/core/activity-origin';
+import { ChannelType } from '../src/core/channel-type';
 import { createDatabaseIfMissing, mysqlSettings, positiveInteger } from './bench-settings';
 
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/customer_bench_load';
@@ -49,7 +49,7 @@ const REPRESENTATIONS = 100;
 const BRAND = 'default';
 const WRITABLE_FLAGS = ['vip', 'do_not_contact', 'needs_assistance', 'fraud_suspected'];
 const EXTERNAL_ACTIVITY_TYPES = ['order.placed', 'ticket.opened', 'newsletter.opened'];
-const SERVER_ENTRY = resolve(__dirname, '../../index.js');
+const SERVER_ENTRY = resolve(__dirname, '../../main.js');
 
 async function seedTo(database: Database, wanted: number): Promise<void> {
   const present = await database.read.customers.count(BRAND, { includeDeleted: false });
@@ -149,7 +149,7 @@ interface ChildServer {
   stop(): Promise<void>;
 }
 
-/** Starts `node dist/index.js` and waits for its ready line. */
+/** Starts `node dist/main.js` and waits for its ready line. */
 async function startChildServer(env: Record<string, string>): Promise<ChildServer> {
   if (!existsSync(SERVER_ENTRY)) throw new Error(`${SERVER_ENTRY} is missing: run npm run build first (npm run bench:load does).`);
   const execArgv = CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROFILE_DIR}`] : [];
@@ -299,7 +299,7 @@ function printTable(rows: Row[]): void {
   const format = (cells: string[]): string =>
     `| ${cells.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join(' | ')} |`;
   console.log(
-    `\n${CONNECTIONS} connections, ${DURATION_SECONDS} s per scenario, server: node dist/index.js (child process, NODE_ENV=production)`,
+    `\n${CONNECTIONS} connections, ${DURATION_SECONDS} s per scenario, server: node dist/main.js (child process, NODE_ENV=production)`,
   );
   console.log(format(header));
   console.log(`|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`);

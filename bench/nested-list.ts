@@ -13,10 +13,10 @@ import { once } from 'node:events';
 import { AddressInfo } from 'node:net';
 import { isDeepStrictEqual } from 'node:util';
 import { createPool, Pool, RowDataPacket } from 'mysql2/promise';
-import { loadConfig } from '../src/config/config';
-import { createLogger } from '../src/logging/logger';
+import { loadConfig } from '../src/core/config';
+import { createLogger } from '../src/core/logging/logger';
 import { RunningServer, startServer } from '../src/server';
-import { ChannelType } from '../src/types/channel-type.enum';
+import { ChannelType } from '../src/core/channel-type';
 import { createDatabaseIfMissing, mysqlSettings, positiveInteger } from './bench-settings';
 
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/customer_bench_nested';

@@ -5,33 +5,34 @@ import express, { Express } from 'express';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { DataSource } from 'typeorm';
-import { createAuthenticator } from './auth/authenticator';
-import { Config } from './config/config';
-import { RequestContext } from './context/request-context';
-import { createErrorFormatter } from './errors/format-error';
-import { requestAborted } from './errors/graphql-errors';
-import { FlagRegistry } from './flags/flag-registry';
+import { createAuthenticator } from './http/authenticator';
+import { Config } from './core/config';
+import { RequestContext } from './api/context';
+import { createErrorFormatter } from './api/format-error';
+import { requestAborted } from './core/errors/graphql-errors';
+import { FlagRegistry } from './domain/flag/flag-registry';
 import { bodyErrorHandler } from './http/body-errors';
 import { healthRoutes, Lifecycle } from './http/health.routes';
-import { queryLimitsPlugin, textCost } from './http/query-limits';
+import { queryLimitsPlugin, textCost } from './api/plugins/query-cost.plugin';
 import { requireRouterSecret } from './http/router-secret';
-import { serviceSdlGatePlugin } from './http/schema-exposure';
-import { explorerLandingPage } from './http/explorer-landing-page';
-import { GraphiqlOptions, graphiqlRoutes } from './http/graphiql.routes';
-import { createLoaders } from './loaders/create-loaders';
-import { ServiceMetrics } from './observability/metrics';
-import { operationMetricsPlugin, traceRequests } from './observability/request-logging';
-import { currentTrace } from './observability/request-trace';
-import { poolUsage } from './database/pool-usage';
-import { SqlStatementLog } from './database/sql-statement-log';
-import { Logger } from './logging/logger';
-import { Database } from './repositories/database';
-import { buildCustomerSchema, printCustomerSchema } from './schema/build-schema';
-import { createServices, Services } from './services/services';
+import { serviceSdlGatePlugin } from './api/plugins/schema-exposure.plugin';
+import { createLoaders } from './api/loaders';
+import { ServiceMetrics } from './core/metrics/metrics';
+import { traceRequests } from './http/request-logging';
+import { operationMetricsPlugin } from './api/plugins/operation-metrics.plugin';
+import { currentTrace } from './core/request-trace';
+import { poolUsage } from './data/pool-usage';
+import { SqlStatementLog } from './data/sql-statement-log';
+import { Logger } from './core/logging/logger';
+import { Database } from './data/database';
+import { buildCustomerSchema, printCustomerSchema } from './api/schema';
+import { createServices, Services } from './domain/services';
+import { explorerLandingPage } from './api/plugins/explorer-landing-page.plugin';
+import { GRAPHIQL_PATH, graphiqlLandingHtml, GraphiqlOptions, graphiqlRoutes } from './http/graphiql.routes';
 import { NatsEventPublisher } from './data/events/nats-event-publisher';
 import { ChangeFeedWorker } from './domain/event/change-feed-worker';
 import { EventRelay } from './domain/event/event-relay';
-import { registerEventMetrics } from './observability/event-metrics';
+import { registerEventMetrics } from './core/metrics/event-metrics';
 
 /** Statements that only read. */
 const READ = /^\s*SELECT\b/i;
@@ -98,7 +99,13 @@ export async function createCustomerApp({
     plugins: [
       queryLimitsPlugin<RequestContext>({ maxCost: config.maxQueryCost, maxDepth: config.maxQueryDepth, fieldCosts }),
       ...(production && !config.routerSecret ? [serviceSdlGatePlugin()] : []),
-      ...explorerLandingPage({ explorer: config.explorer, graphiqlEnabled: config.introspection, production, graphiql }),
+      ...explorerLandingPage({
+        explorer: config.explorer,
+        graphiqlEnabled: config.introspection,
+        production,
+        graphiqlPath: GRAPHIQL_PATH,
+        renderGraphiql: () => graphiqlLandingHtml(graphiql),
+      }),
       operationMetricsPlugin<RequestContext>(metrics),
       // Cache hints are not used by this subgraph, and computing them wraps every field resolution.
       ApolloServerPluginCacheControlDisabled(),

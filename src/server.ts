@@ -3,12 +3,12 @@ import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http
 import { AddressInfo, Server as NetServer } from 'node:net';
 import { DataSource } from 'typeorm';
 import { createCustomerApp, CustomerApp, CustomerAppDeps } from './app';
-import { Config } from './config/config';
-import { createDataSource, DataSourceOptions } from './database/data-source';
-import { detectMysqlFlavour, statementTimeoutSql } from './database/mysql-session';
-import { SqlStatementLog } from './database/sql-statement-log';
-import { FlagRegistry } from './flags/flag-registry';
-import { Logger } from './logging/logger';
+import { Config } from './core/config';
+import { createDataSource, DataSourceOptions } from './data/data-source';
+import { detectMysqlFlavour, statementTimeoutSql } from './data/mysql-session';
+import { SqlStatementLog } from './data/sql-statement-log';
+import { FlagRegistry } from './domain/flag/flag-registry';
+import { Logger } from './core/logging/logger';
 
 const IDEMPOTENCY_CLEANUP_INTERVAL_MS = 60 * 60 * 1000;
 /** During shutdown, the longest the listener stays open to accept connections already waiting in its backlog. */

@@ -1,4 +1,5 @@
 import { ErrorRequestHandler } from 'express';
+import { edgeErrorBody, ErrorCode } from '../core/errors/graphql-errors';
 
 /**
  * Answers body-parser failures as GraphQL-shaped JSON instead of Express's HTML
@@ -6,17 +7,11 @@ import { ErrorRequestHandler } from 'express';
  */
 export const bodyErrorHandler: ErrorRequestHandler = (error: { type?: string; status?: number; limit?: number }, _req, res, next) => {
   if (error.type === 'entity.too.large') {
-    res.status(413).json({
-      errors: [
-        { message: `The request body is larger than the limit of ${error.limit} bytes.`, extensions: { code: 'PAYLOAD_TOO_LARGE' } },
-      ],
-    });
+    res.status(413).json(edgeErrorBody(ErrorCode.PAYLOAD_TOO_LARGE, `The request body is larger than the limit of ${error.limit} bytes.`));
     return;
   }
   if (error.type === 'entity.parse.failed' || error.type === 'encoding.unsupported' || error.type === 'charset.unsupported') {
-    res
-      .status(error.status ?? 400)
-      .json({ errors: [{ message: 'The request body is not valid JSON.', extensions: { code: 'BAD_REQUEST' } }] });
+    res.status(error.status ?? 400).json(edgeErrorBody(ErrorCode.BAD_REQUEST, 'The request body is not valid JSON.'));
     return;
   }
   next(error);

@@ -51,6 +51,11 @@ export function graphiqlBuilt(options: GraphiqlOptions): boolean {
   return existsSync(join(options.bundleDir ?? EXPLORER_BUNDLE_DIR, EXPLORER_SCRIPT));
 }
 
+/** The page for the `/graphql` landing page: GraphiQL, or what to do when it is not built. */
+export function graphiqlLandingHtml(options: GraphiqlOptions): string {
+  return graphiqlBuilt(options) ? graphiqlHtml(options) : `<!doctype html><p>${NOT_BUILT}</p>`;
+}
+
 /** `<`, `>` and `&` escaped, so JSON inside `<script>` cannot end the element or start a comment. */
 function scriptSafeJson(value: unknown): string {
   return JSON.stringify(value).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026');

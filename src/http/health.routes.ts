@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { Database } from '../repositories/database';
+import { Database } from '../data/database';
 
 export interface Lifecycle {
   /** Set once shutdown begins: readiness turns 503 so the router stops sending traffic. */

@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import { RequestHandler } from 'express';
+import { edgeErrorBody, ErrorCode } from '../core/errors/graphql-errors';
 
 export const ROUTER_SECRET_HEADER = 'x-router-secret';
 
@@ -12,13 +13,13 @@ export function requireRouterSecret(secret: string): RequestHandler {
       next();
       return;
     }
-    res.status(401).json({
-      errors: [
-        {
-          message: `This subgraph only answers the router: the ${ROUTER_SECRET_HEADER} header is missing or wrong.`,
-          extensions: { code: 'UNAUTHENTICATED' },
-        },
-      ],
-    });
+    res
+      .status(401)
+      .json(
+        edgeErrorBody(
+          ErrorCode.UNAUTHENTICATED,
+          `This subgraph only answers the router: the ${ROUTER_SECRET_HEADER} header is missing or wrong.`,
+        ),
+      );
   };
 }

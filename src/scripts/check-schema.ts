@@ -1,9 +1,10 @@
 import 'reflect-metadata';
 import { readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { relative } from 'node:path';
 import { Change, CriticalityLevel, diff } from '@graphql-inspector/core';
 import { buildSchema } from 'graphql';
-import { buildCustomerSchema, printCustomerSchema } from '../schema/build-schema';
+import { buildCustomerSchema, printCustomerSchema } from '../api/schema';
+import { COMMITTED_SCHEMA_FILE } from './committed-schema-file';
 import { runScript } from './run-script';
 
 /**
@@ -12,9 +13,6 @@ import { runScript } from './run-script';
  * e.g. the one in production), prints every change by criticality, and exits
  * 1 when any change is breaking for existing clients.
  */
-
-/** The committed SDL; the same path from src/scripts and from dist/scripts. */
-export const COMMITTED_SCHEMA_FILE = join(__dirname, '..', '..', 'src', 'schema', 'schema.graphql');
 
 const ORDER: readonly CriticalityLevel[] = [CriticalityLevel.Breaking, CriticalityLevel.Dangerous, CriticalityLevel.NonBreaking];
 

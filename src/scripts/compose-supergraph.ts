@@ -3,8 +3,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { composeServices, CompositionResult } from '@apollo/composition';
 import { parse } from 'graphql';
-import { buildCustomerSchema, printCustomerSchema } from '../schema/build-schema';
-import { stripAuthorizationDirectives } from '../schema/strip-authorization-directives';
+import { buildCustomerSchema, printCustomerSchema } from '../api/schema';
+import { stripAuthorizationDirectives } from '../api/strip-authorization-directives';
 import { runScript } from './run-script';
 
 /**

@@ -1,18 +1,15 @@
 import 'reflect-metadata';
+import { relative } from 'node:path';
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { buildCustomerSchema, printCustomerSchema } from '../schema/build-schema';
+import { buildCustomerSchema, printCustomerSchema } from '../api/schema';
+import { COMMITTED_SCHEMA_FILE } from './committed-schema-file';
+import { runScript } from './run-script';
 
 /** `npm run schema`: writes the SDL the subgraph serves to src/schema/schema.graphql. */
-export const SCHEMA_FILE = join(__dirname, '..', '..', 'src', 'schema', 'schema.graphql');
-
-async function main(): Promise<void> {
-  const sdl = printCustomerSchema(await buildCustomerSchema());
-  writeFileSync(SCHEMA_FILE, sdl);
-  console.log(`Wrote ${SCHEMA_FILE.replace(process.cwd() + '/', '')}`);
+async function main(): Promise<number> {
+  writeFileSync(COMMITTED_SCHEMA_FILE, printCustomerSchema(await buildCustomerSchema()));
+  console.log(`Wrote ${relative(process.cwd(), COMMITTED_SCHEMA_FILE)}`);
+  return 0;
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+runScript(main);

@@ -1,10 +1,11 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { SingleBar, Presets } from 'cli-progress';
-import { ConfigError, loadConfig } from '../config/config';
-import { createDataSource } from '../database/data-source';
-import { Database } from '../repositories/database';
+import { ConfigError, loadConfig } from '../core/config';
+import { createDataSource } from '../data/data-source';
+import { Database } from '../data/database';
 import { seedCustomers } from './seed-customers';
+import { runScript } from './run-script';
 
 const USAGE = `Usage: npm run seed -- --count N [--brand B]
 
@@ -51,22 +52,22 @@ function parseSeedArgs(argv: string[]): SeedArgs | 'help' {
   return { count, brand };
 }
 
-async function main(): Promise<void> {
+async function main(argv: string[]): Promise<number> {
   let args: SeedArgs | 'help';
   let config;
   try {
-    args = parseSeedArgs(process.argv.slice(2));
+    args = parseSeedArgs(argv);
     config = loadConfig();
   } catch (error) {
     if (error instanceof UsageError || error instanceof ConfigError) {
       console.error(`${error.message}\n\n${USAGE}`);
-      process.exit(1);
+      return 1;
     }
     throw error;
   }
   if (args === 'help') {
     console.log(USAGE);
-    return;
+    return 0;
   }
 
   const dataSource = createDataSource(config.database);
@@ -90,12 +91,10 @@ async function main(): Promise<void> {
     bar.stop();
     const rate = Math.round(result.inserted / Math.max(result.seconds, 0.001));
     console.log(`Inserted ${result.inserted} customers in ${result.seconds.toFixed(1)} s: ${rate} rows/s`);
+    return 0;
   } finally {
     await dataSource.destroy();
   }
 }
 
-main().catch((error: unknown) => {
-  console.error('Seeding failed:', error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+runScript(main);

@@ -9,7 +9,7 @@ import {
   isNonNullType,
   isScalarType,
 } from 'graphql';
-import { buildCustomerSchema } from '../../src/schema/build-schema';
+import { buildCustomerSchema } from '../../src/api/schema';
 
 /** An id no customer has. */
 export const ABSENT_CUSTOMER_ID = 'cus_00000000000000000000000000';

@@ -1,9 +1,9 @@
 import { appendFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { Writable } from 'node:stream';
-import { loadConfig } from '../../src/config/config';
-import { createLogger } from '../../src/logging/logger';
-import { currentTrace } from '../../src/observability/request-trace';
+import { loadConfig } from '../../src/core/config';
+import { createLogger } from '../../src/core/logging/logger';
+import { currentTrace } from '../../src/core/request-trace';
 import { RunningServer, startServer } from '../../src/server';
 import { MYSQL_AVAILABLE_ENV, onTestServer, serverUrl } from './mysql-server';
 import { MYSQL_RUN_MARKER } from './run-marker';

@@ -1,4 +1,4 @@
-import { currentTrace } from '../../src/observability/request-trace';
+import { currentTrace } from '../../src/core/request-trace';
 import { Writable } from 'node:stream';
 import { dialect, describeDb, startTestServer, TestServer } from '../helpers/test-server';
 

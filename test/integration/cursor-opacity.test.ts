@@ -1,6 +1,6 @@
-import { CursorCodec } from '../../src/pagination/cursor-codec';
-import { toActivityQuery } from '../../src/services/customer-activity.service';
-import { DEFAULT_CUSTOMER_ORDER, toCustomerQuery } from '../../src/services/customer-listing';
+import { CursorCodec } from '../../src/core/paging/cursor-codec';
+import { toActivityQuery } from '../../src/domain/activity/customer-activity.service';
+import { DEFAULT_CUSTOMER_ORDER, toCustomerQuery } from '../../src/domain/customer/customer-listing';
 import { createValidCustomer, dataOf, onlyErrorOf, uniqueLetters } from '../helpers/customer-api';
 import { recordActivity } from '../helpers/nested-api';
 import { describeDb, GraphQLResponse, startTestServer, TestServer } from '../helpers/test-server';

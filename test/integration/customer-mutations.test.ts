@@ -186,21 +186,37 @@ describeDb('customer mutations', () => {
       expect(await customerById(t, customer.id)).toEqual(customer);
     });
 
-    it('stores the externalId without surrounding spaces, so " a1 " and "a1" are one id on every database', async () => {
+    it('stores the externalId exactly as given, so " a1 " and "a1" are two ids on every database', async () => {
       const externalId = `pad-${uniqueLetters()}`;
-      const customer = await createValidCustomer(t, { externalId: ` ${externalId}  `, givenName: 'Padded' });
-      expect(customer.externalId).toBe(externalId);
-      expect((await createCustomer(t, { externalId: `${externalId} `, givenName: 'Again' })).userErrors).toEqual([
+      const padded = await createValidCustomer(t, { externalId: ` ${externalId}  `, givenName: 'Padded' });
+      expect(padded.externalId).toBe(` ${externalId}  `);
+      const plain = await createValidCustomer(t, { externalId, givenName: 'Plain' });
+      expect(plain.id).not.toBe(padded.id);
+      const trailing = await createValidCustomer(t, { externalId: `${externalId} `, givenName: 'Trailing' });
+      expect(new Set([padded.id, plain.id, trailing.id]).size).toBe(3);
+      const lookUp = async (value: string) =>
+        dataOf(
+          await t.graphql<{ customerByExternalId: { id: string } | null }>(
+            'query($externalId: String!) { customerByExternalId(externalId: $externalId) { id } }',
+            { externalId: value },
+          ),
+        ).customerByExternalId;
+      expect(await lookUp(externalId)).toEqual({ id: plain.id });
+      expect(await lookUp(`${externalId} `)).toEqual({ id: trailing.id });
+      expect(await lookUp(` ${externalId}  `)).toEqual({ id: padded.id });
+      expect(await lookUp(`${externalId}  `)).toBeNull();
+      const upserted = await upsertCustomer(t, { externalId: `${externalId} `, familyName: 'Matched' });
+      expect(upserted).toMatchObject({ created: false, customer: { id: trailing.id, familyName: 'Matched' } });
+      expect((await createCustomer(t, { externalId, givenName: 'Again' })).userErrors).toEqual([
         expect.objectContaining({ code: 'TAKEN' }),
       ]);
-      const byExternalId = await t.graphql<{ customerByExternalId: { id: string } | null }>(
-        'query($externalId: String!) { customerByExternalId(externalId: $externalId) { id } }',
-        { externalId: `${externalId} ` },
-      );
-      expect(dataOf(byExternalId).customerByExternalId).toEqual({ id: customer.id });
-      const upserted = await upsertCustomer(t, { externalId: `${externalId} `, familyName: 'Matched' });
-      expect(upserted).toMatchObject({ created: false, customer: { id: customer.id, familyName: 'Matched' } });
-      expect(await countRows(t, 'external_id LIKE ?', [`${externalId}%`])).toBe(1);
+      expect(await countRows(t, 'external_id LIKE ?', [`%${externalId}%`])).toBe(3);
+    });
+
+    it('refuses an externalId that is only white space', async () => {
+      expect((await createCustomer(t, { externalId: '   ', givenName: 'Blank' })).userErrors).toEqual([
+        expect.objectContaining({ code: 'INVALID', field: ['input', 'externalId'] }),
+      ]);
     });
 
     it('lets exactly one of two concurrent creates with the same externalId win, the other gets TAKEN', async () => {

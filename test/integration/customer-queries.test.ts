@@ -171,10 +171,12 @@ describeDb('customer queries', () => {
       expect(await matching({ name: `iZ${family.slice(2)}` })).toEqual([customer.id]);
     });
 
-    it('filters by externalId ignoring surrounding spaces, as they are never stored', async () => {
-      const externalId = `trim-${uniqueLetters()}`;
-      const customer = await createValidCustomer(t, { externalId, givenName: 'Trim' });
-      expect(await matching({ externalId: ` ${externalId} ` })).toEqual([customer.id]);
+    it('filters by externalId exactly: surrounding spaces make another value', async () => {
+      const externalId = `exact-${uniqueLetters()}`;
+      const customer = await createValidCustomer(t, { externalId, givenName: 'Exact' });
+      expect(await matching({ externalId })).toEqual([customer.id]);
+      expect(await matching({ externalId: ` ${externalId} ` })).toEqual([]);
+      expect(await matching({ externalId: `${externalId} ` })).toEqual([]);
     });
 
     it('filters by language code after canonicalising it', async () => {

@@ -1,7 +1,7 @@
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadConfig } from '../../src/config/config';
-import { createLogger } from '../../src/logging/logger';
+import { loadConfig } from '../../src/core/config';
+import { createLogger } from '../../src/core/logging/logger';
 import { RunningServer, startServer } from '../../src/server';
 import { PrivateMariaDb } from '../helpers/private-mariadb';
 import { MYSQL_RUN_MARKER } from '../helpers/run-marker';

@@ -1,6 +1,6 @@
-import { caseKey } from '../../src/validation/field-rules';
-import { ExactTextAndDates1765000000000 } from '../../src/migrations/1765000000000-exact-text-and-dates';
-import { OWN_TABLES } from '../../src/migrations/column-options';
+import { caseKey } from '../../src/domain/field.rules';
+import { ExactTextAndDates1765000000000 } from '../../src/data/migrations/1765000000000-exact-text-and-dates';
+import { OWN_TABLES } from '../../src/data/migrations/column-options';
 import {
   createCustomer,
   createValidCustomer,

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CSRF_REFUSAL_MESSAGE } from '../../src/http/csrf-refusal';
+import { CSRF_REFUSAL_MESSAGE } from '../../src/api/csrf-refusal';
 import { ExplorerPageConfig } from '../../src/http/explorer-page-config';
 import { buildTestExplorer } from '../helpers/explorer';
 import { describeDb, startTestServer, TestServer } from '../helpers/test-server';

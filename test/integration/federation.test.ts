@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { parse, visit } from 'graphql';
-import { DEVELOPMENT_CALLER } from '../../src/auth/development-caller';
-import { Caller, RequestContext } from '../../src/context/request-context';
-import { createLoaders } from '../../src/loaders/create-loaders';
-import { resolveCustomerReference } from '../../src/resolvers/customer.reference';
+import { DEVELOPMENT_CALLER } from '../../src/http/development-caller';
+import { RequestContext } from '../../src/api/context';
+import { Caller } from '../../src/core/caller';
+import { createLoaders } from '../../src/api/loaders';
+import { resolveCustomerReference } from '../../src/api/customer/customer.reference';
 import { describeDb, startTestServer, TestServer } from '../helpers/test-server';
+import { COMMITTED_SCHEMA_FILE } from '../../src/scripts/committed-schema-file';
 
-const COMMITTED_SDL = readFileSync(join(__dirname, '..', '..', 'src', 'schema', 'schema.graphql'), 'utf8');
+const COMMITTED_SDL = readFileSync(COMMITTED_SCHEMA_FILE, 'utf8');
 
 interface EntityCustomer {
   __typename: 'Customer';

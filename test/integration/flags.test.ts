@@ -1,8 +1,8 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig } from '../../src/config/config';
-import { createLogger } from '../../src/logging/logger';
+import { loadConfig } from '../../src/core/config';
+import { createLogger } from '../../src/core/logging/logger';
 import { startServer } from '../../src/server';
 import { createCustomer, createValidCustomer, CustomerView, uniqueLetters } from '../helpers/customer-api';
 import {

@@ -354,7 +354,7 @@ describeDb('graceful shutdown', () => {
     }, 30_000);
   });
 
-  describe('as a process: node dist/index.js', () => {
+  describe('as a process: node dist/main.js', () => {
     let scratch = '';
     let mysqlDatabase: string | undefined;
 
@@ -383,7 +383,7 @@ describeDb('graceful shutdown', () => {
     }
 
     function spawnService(env: Record<string, string>): { child: ChildProcess; output: () => string; exited: Service['exited'] } {
-      const child = spawn(process.execPath, ['dist/index.js'], {
+      const child = spawn(process.execPath, ['dist/main.js'], {
         cwd: ROOT,
         env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', LOG_LEVEL: 'warn', PORT: '0', ...env },
         stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,5 +1,5 @@
 import { GraphQLField, GraphQLSchema } from 'graphql';
-import { buildCustomerSchema } from '../../src/schema/build-schema';
+import { buildCustomerSchema } from '../../src/api/schema';
 import { argumentsAsVariables, collectUserErrors, stringInputPaths, userErrorSelection, withValueAt } from '../helpers/input-paths';
 import { describeDb, GraphQLResponse, startTestServer, TestServer } from '../helpers/test-server';
 import { bearer, hs256Token, TEST_JWT_SECRET } from '../helpers/tokens';

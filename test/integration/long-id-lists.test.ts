@@ -1,4 +1,4 @@
-import { KEYS_PER_STATEMENT } from '../../src/repositories/read-entities';
+import { KEYS_PER_STATEMENT } from '../../src/data/read-entities';
 import { describeDb, startTestServer, TestServer } from '../helpers/test-server';
 
 // Seeds 1,200 customers and sends a 2 MB body of 33,000 representations.

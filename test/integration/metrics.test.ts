@@ -1,4 +1,4 @@
-import { MAX_OPERATION_LABELS } from '../../src/observability/metric-labels';
+import { MAX_OPERATION_LABELS } from '../../src/core/metrics/metric-labels';
 import { createValidCustomer, dataOf, onlyErrorOf, uniqueLetters } from '../helpers/customer-api';
 import { describeDb, startTestServer, TestServer } from '../helpers/test-server';
 

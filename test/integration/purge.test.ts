@@ -1,4 +1,4 @@
-import { IdempotencyRepository } from '../../src/repositories/idempotency.repository';
+import { IdempotencyRepository } from '../../src/data/repositories/idempotency.repository';
 import { CUSTOMER_FIELDS, CustomerView, UserErrorView } from '../helpers/customer-api';
 import { findText, listTables } from '../helpers/database-scan';
 import { ABSENT_CUSTOMER_ID } from '../helpers/root-operations';

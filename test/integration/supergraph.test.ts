@@ -5,7 +5,7 @@ import { startStandaloneServer } from '@apollo/server/standalone';
 import { Kind, parse, print } from 'graphql';
 import { SignJWT } from 'jose';
 import { HeaderRecordingProxy, startHeaderRecordingProxy } from '../fixtures/header-recording-proxy';
-import { stripAuthorizationDirectives } from '../../src/schema/strip-authorization-directives';
+import { stripAuthorizationDirectives } from '../../src/api/strip-authorization-directives';
 import { ORDERS_SDL, OrdersSubgraph, startOrdersSubgraph } from '../fixtures/orders-subgraph';
 import { describeDb, GraphQLResponse, startTestServer, TestServer } from '../helpers/test-server';
 

@@ -1,6 +1,6 @@
-import { createAuthenticator } from '../../src/auth/authenticator';
-import { ALL_SCOPES } from '../../src/auth/scopes';
-import { loadConfig } from '../../src/config/config';
+import { createAuthenticator } from '../../src/http/authenticator';
+import { ALL_SCOPES } from '../../src/core/scopes';
+import { loadConfig } from '../../src/core/config';
 
 const SECRET = 'a-secret-of-at-least-thirty-two-characters';
 /** Production also needs a cursor key of its own (see cursor-config.test.ts). */

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { GraphQLError } from 'graphql';
-import { CursorCodec, canonicalJson } from '../../src/pagination/cursor-codec';
+import { CursorCodec, canonicalJson } from '../../src/core/paging/cursor-codec';
 
 const codec = new CursorCodec('unit-test-secret');
 const binding = CursorCodec.binding({ connection: 'customers', query: { includeDeleted: false }, order: { field: 'CREATED_AT' } });

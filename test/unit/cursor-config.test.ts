@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from '../../src/config/config';
+import { ConfigError, loadConfig } from '../../src/core/config';
 
 const AUTH = { AUTH_JWT_SECRET: 'a-secret-of-at-least-thirty-two-characters' };
 

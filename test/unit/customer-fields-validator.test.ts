@@ -1,4 +1,4 @@
-import { checkNotBothNamesBlank, validateCustomerFields } from '../../src/validation/customer-fields.validator';
+import { checkNotBothNamesBlank, validateCustomerFields } from '../../src/domain/customer/customer-fields.rules';
 
 describe('validateCustomerFields', () => {
   it('leaves absent fields out of the changes', () => {

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { QueryFailedError } from 'typeorm';
-import { createLogger } from '../../src/logging/logger';
+import { createLogger } from '../../src/core/logging/logger';
 
 /** A mysql2 error as the driver raises it for a unique-index violation: the statement with its values inlined, and a message quoting them. */
 function duplicateEntry(): Error {

@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import { isDatabaseUnavailable } from '../../src/errors/database-unavailable';
+import { isDatabaseUnavailable } from '../../src/core/errors/database-unavailable';
 
 describe('isDatabaseUnavailable', () => {
   it('recognises a driver error code on the error itself, on driverError and on cause', () => {

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { loadConfig, parseDatabaseUrl } from '../../src/config/config';
+import { loadConfig, parseDatabaseUrl } from '../../src/core/config';
 import { CUSTOMERS_SUBGRAPH_NAME, DEFAULT_CUSTOMERS_URL } from '../../src/scripts/compose-supergraph';
 import { ORDERS_SDL } from '../fixtures/orders-subgraph';
 
@@ -161,11 +161,11 @@ describe('Dockerfile', () => {
     expect(runtime).not.toMatch(/npm ci$/m);
   });
 
-  it('runs as a non-root user, exposes 4001, checks /health and starts dist/index.js', () => {
+  it('runs as a non-root user, exposes 4001, checks /health and starts dist/main.js', () => {
     expect(runtime).toMatch(/^USER (?!root\b)\S+$/m);
     expect(runtime).toMatch(/^EXPOSE 4001$/m);
     expect(runtime).toMatch(/^HEALTHCHECK [\s\S]*\/health/m);
-    expect(runtime).toMatch(/^CMD \["node", ?"dist\/index\.js"\]$/m);
+    expect(runtime).toMatch(/^CMD \["node", ?"dist\/main\.js"\]$/m);
   });
 
   it('keeps local artefacts out of the build context', () => {

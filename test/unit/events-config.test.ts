@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from '../../src/config/config';
+import { ConfigError, loadConfig } from '../../src/core/config';
 
 describe('change feed settings', () => {
   it('keeps events 30 days and publishes to no broker by default', () => {

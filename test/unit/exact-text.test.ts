@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import { exactCollationFor } from '../../src/migrations/column-options';
-import { prefixRange } from '../../src/repositories/customer.repository';
-import { checkInstant, filterInstant, isStorableInstant } from '../../src/validation/date-range';
+import { exactCollationFor } from '../../src/data/migrations/column-options';
+import { prefixRange } from '../../src/data/repositories/customer.repository';
+import { checkInstant, filterInstant, isStorableInstant } from '../../src/domain/date-range.rules';
 
 /** Code point order, as SQLite and a binary collation compare text. */
 function compareCodePoints(a: string, b: string): number {

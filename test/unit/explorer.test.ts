@@ -1,11 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, validate } from 'graphql';
-import { ConfigError, loadConfig } from '../../src/config/config';
-import { CSRF_REFUSAL_MESSAGE } from '../../src/http/csrf-refusal';
+import { ConfigError, loadConfig } from '../../src/core/config';
+import { CSRF_REFUSAL_MESSAGE } from '../../src/api/csrf-refusal';
 import { EXPLORER_EXAMPLES } from '../../src/http/explorer-examples';
-import { withGraphiqlFallback } from '../../src/http/explorer-landing-page';
-import { buildCustomerSchema } from '../../src/schema/build-schema';
+import { withGraphiqlFallback } from '../../src/api/plugins/explorer-landing-page.plugin';
+import { buildCustomerSchema } from '../../src/api/schema';
 
 describe('the Explorer example operations', () => {
   it('are valid operations of the served schema, with JSON variables', async () => {
@@ -45,7 +45,7 @@ describe('EXPLORER', () => {
 describe('withGraphiqlFallback', () => {
   it('leaves a page without Apollo Sandbox’s script as it is', () => {
     const page = '<!doctype html><script nonce="n" src="https://example.com/other.js"></script>';
-    expect(withGraphiqlFallback(page)).toBe(page);
+    expect(withGraphiqlFallback(page, '/graphiql')).toBe(page);
   });
 });
 

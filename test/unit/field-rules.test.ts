@@ -9,7 +9,7 @@ import {
   checkName,
   checkPhoneNumber,
   normalizePhoneNumber,
-} from '../../src/validation/field-rules';
+} from '../../src/domain/field.rules';
 
 /** A syntactically valid address of exactly `length` characters. */
 function emailOfLength(length: number): string {
@@ -114,9 +114,10 @@ describe('checkExternalId', () => {
     expect(checkExternalId('crm:42/Ä')).toEqual({ ok: true, value: 'crm:42/Ä' });
   });
 
-  it('removes surrounding spaces, which MySQL would ignore in comparisons', () => {
-    expect(checkExternalId('  a1 ')).toEqual({ ok: true, value: 'a1' });
-    expect(checkExternalId(` ${'x'.repeat(128)} `)).toMatchObject({ ok: true });
+  it('keeps surrounding spaces: a padded id is another id, and its spaces count towards the length', () => {
+    expect(checkExternalId('  a1 ')).toEqual({ ok: true, value: '  a1 ' });
+    expect(checkExternalId(` ${'x'.repeat(126)} `)).toMatchObject({ ok: true });
+    expect(checkExternalId(` ${'x'.repeat(127)} `)).toMatchObject({ ok: false, code: 'INVALID' });
   });
 
   it.each([

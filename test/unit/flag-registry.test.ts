@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError } from '../../src/config/config';
-import { FlagRegistry } from '../../src/flags/flag-registry';
+import { ConfigError } from '../../src/core/config';
+import { FlagRegistry } from '../../src/domain/flag/flag-registry';
 
 function refusal(parsed: unknown): Error {
   try {

@@ -1,4 +1,4 @@
-import { loadConfig } from '../../src/config/config';
+import { loadConfig } from '../../src/core/config';
 
 describe('loadConfig: HTTP timeouts', () => {
   it('gives headers 20 s and the whole request 30 s by default', () => {

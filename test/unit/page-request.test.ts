@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import { NESTED_PAGE_LIMITS, PageArgs, ROOT_PAGE_LIMITS, resolvePageRequest } from '../../src/pagination/page-request';
+import { NESTED_PAGE_LIMITS, PageArgs, ROOT_PAGE_LIMITS, resolvePageRequest } from '../../src/core/paging/page-request';
 
 function refusal(args: PageArgs): GraphQLError {
   try {

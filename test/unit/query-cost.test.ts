@@ -1,8 +1,8 @@
 import { GraphQLSchema, OperationDefinitionNode, parse } from 'graphql';
-import { DEFAULT_MAX_QUERY_COST } from '../../src/config/config';
-import { measureOperation, STATEMENT_COST, textCost } from '../../src/http/query-limits';
-import { NESTED_PAGE_LIMITS, ROOT_PAGE_LIMITS } from '../../src/pagination/page-request';
-import { buildCustomerSchema, printCustomerSchema } from '../../src/schema/build-schema';
+import { DEFAULT_MAX_QUERY_COST } from '../../src/core/config';
+import { measureOperation, STATEMENT_COST, textCost } from '../../src/api/plugins/query-cost.plugin';
+import { NESTED_PAGE_LIMITS, ROOT_PAGE_LIMITS } from '../../src/core/paging/page-request';
+import { buildCustomerSchema, printCustomerSchema } from '../../src/api/schema';
 
 let schema: GraphQLSchema;
 let sdlCost: number;

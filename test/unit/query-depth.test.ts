@@ -1,7 +1,7 @@
 import { ApolloServer } from '@apollo/server';
 import { GraphQLID, GraphQLObjectType, GraphQLSchema, parse, OperationDefinitionNode } from 'graphql';
-import { MAX_QUERY_DEPTH } from '../../src/config/config';
-import { measureOperation, queryLimitsPlugin } from '../../src/http/query-limits';
+import { MAX_QUERY_DEPTH } from '../../src/core/config';
+import { measureOperation, queryLimitsPlugin } from '../../src/api/plugins/query-cost.plugin';
 
 /**
  * The customer schema is at most seven fields deep, so the depth limit is

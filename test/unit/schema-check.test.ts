@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CriticalityLevel } from '@graphql-inspector/core';
 import { parse, print, visit } from 'graphql';
-import { COMMITTED_SCHEMA_FILE, findSchemaChanges, formatSchemaChanges, parseArguments } from '../../src/scripts/check-schema';
+import { findSchemaChanges, formatSchemaChanges, parseArguments } from '../../src/scripts/check-schema';
+import { COMMITTED_SCHEMA_FILE } from '../../src/scripts/committed-schema-file';
 
 const ROOT = join(__dirname, '..', '..');
 const COMMITTED = readFileSync(COMMITTED_SCHEMA_FILE, 'utf8');

@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import {
   GraphQLArgument,
   GraphQLField,
@@ -11,9 +10,10 @@ import {
   isObjectType,
   isSpecifiedScalarType,
 } from 'graphql';
-import { buildCustomerSchema, printCustomerSchema } from '../../src/schema/build-schema';
+import { buildCustomerSchema, printCustomerSchema } from '../../src/api/schema';
+import { COMMITTED_SCHEMA_FILE } from '../../src/scripts/committed-schema-file';
 
-const COMMITTED_SDL = join(__dirname, '..', '..', 'src', 'schema', 'schema.graphql');
+const COMMITTED_SDL = COMMITTED_SCHEMA_FILE;
 
 /** Types and fields that federation, the link spec or introspection add; they are not ours to describe. */
 function isInternal(name: string): boolean {

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { composeServices } from '@apollo/composition';
 import { parse } from 'graphql';
-import { stripAuthorizationDirectives } from '../../src/schema/strip-authorization-directives';
+import { stripAuthorizationDirectives } from '../../src/api/strip-authorization-directives';
+import { COMMITTED_SCHEMA_FILE } from '../../src/scripts/committed-schema-file';
 
-const COMMITTED = readFileSync(join(__dirname, '..', '..', 'src', 'schema', 'schema.graphql'), 'utf8');
+const COMMITTED = readFileSync(COMMITTED_SCHEMA_FILE, 'utf8');
 
 describe('stripAuthorizationDirectives', () => {
   const stripped = stripAuthorizationDirectives(COMMITTED);

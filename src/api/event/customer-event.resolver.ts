@@ -1,9 +1,9 @@
 import { Args, Ctx, Query, Resolver } from 'type-graphql';
-import { RequiresScope } from '../../auth/requires-scope.decorator';
-import { Scope } from '../../auth/scopes';
-import { RequestContext } from '../../context/request-context';
+import { RequiresScope } from '../requires-scope.decorator';
+import { Scope } from '../../core/scopes';
+import { RequestContext } from '../context';
 import { NumberedCustomerEvent } from '../../data/repositories/event.repository';
-import { ConnectionValue } from '../../pagination/connection';
+import { ConnectionValue } from '../../core/paging/connection';
 import { CustomerEventConnection } from './customer-event.type';
 import { CustomerEventsArgs } from './customer-events.args';
 

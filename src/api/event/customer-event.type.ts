@@ -1,25 +1,7 @@
-import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { CustomerEventType } from '../../core/customer-event-type';
-import { DateTimeScalar, JSONObjectScalar } from '../../schema/scalars';
-import { connectionTypes } from '../../types/connection.factory';
-
-registerEnumType(CustomerEventType, {
-  name: 'CustomerEventType',
-  description: 'What happened to a customer.',
-  valuesConfig: {
-    CREATED: { description: 'The customer was created (createCustomer, an upsert or an import that found none).' },
-    UPDATED: { description: 'Fields of the customer changed; `changedFields` names them.' },
-    DELETED: { description: 'The customer was soft-deleted.' },
-    RESTORED: { description: 'A soft-deleted customer came back (an upsert by its external id).' },
-    PURGED: { description: 'The customer was erased for good; every earlier event of it is gone, and copies elsewhere should go too.' },
-    MERGED: { description: 'Another customer was merged into this one (`data.mergedCustomerId`).' },
-    FLAG_ADDED: { description: 'The customer got a flag (`data.flag`).' },
-    FLAG_REMOVED: { description: 'The customer lost a flag (`data.flag`).' },
-    CHANNEL_ADDED: { description: 'A contact channel was added (`data.channelId`).' },
-    CHANNEL_REMOVED: { description: 'A contact channel was removed (`data.channelId`).' },
-    ACTIVITY_RECORDED: { description: "Another system recorded an activity in the customer's timeline (`data.activityId`)." },
-  },
-});
+import { DateTimeScalar, JSONObjectScalar } from '../scalars';
+import { connectionTypes } from '../connection';
 
 @ObjectType({ description: 'One change to a customer, in the change feed and on the event stream.' })
 export class CustomerEvent {
@@ -45,18 +27,6 @@ export class CustomerEvent {
     description: 'Ids that go with the event (`flag`, `channelId`, `activityId`, `mergedCustomerId`, `survivorId`); never personal data.',
   })
   data!: Record<string, string>;
-}
-
-@InputType({ description: 'Which events to list. All given conditions must hold.' })
-export class CustomerEventFilter {
-  @Field(() => ID, { nullable: true, description: "Only this customer's events." })
-  customerId?: string | null;
-
-  @Field(() => [CustomerEventType], { nullable: true, description: 'Only events of these types.' })
-  types?: CustomerEventType[] | null;
-
-  @Field(() => DateTimeScalar, { nullable: true, description: 'Only events that occurred after this instant.' })
-  occurredAfter?: Date | null;
 }
 
 export const { Edge: CustomerEventEdge, Connection: CustomerEventConnection } = connectionTypes(CustomerEvent, 'CustomerEvent', 'events', {

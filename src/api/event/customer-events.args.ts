@@ -1,5 +1,5 @@
 import { ArgsType, Field, Int } from 'type-graphql';
-import { CustomerEventFilter } from './customer-event.type';
+import { CustomerEventFilter } from './customer-event-filter.input';
 
 @ArgsType()
 export class CustomerEventsArgs {

@@ -1,6 +1,6 @@
 import { jetstream, JetStreamClient, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
-import { EventPublisher } from '../../domain/event/event-relay';
+import { EventPublisher } from './event-publisher';
 import { NumberedCustomerEvent } from '../repositories/event.repository';
 
 type NatsConnection = Awaited<ReturnType<typeof connect>>;

@@ -1,7 +1,7 @@
 import { EntityManager, SelectQueryBuilder } from 'typeorm';
 import { CustomerEventEntity } from '../entities/customer-event.entity';
-import { insertRows } from '../../repositories/multi-row-insert';
-import { readEntities } from '../../repositories/read-entities';
+import { insertRows } from '../multi-row-insert';
+import { readEntities } from '../read-entities';
 
 /** An event as a change writes it: not yet numbered. */
 export type NewCustomerEvent = Omit<CustomerEventEntity, 'insertOrder' | 'sequence' | 'position'>;

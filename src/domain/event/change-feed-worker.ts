@@ -1,5 +1,5 @@
 import { AsyncResource } from 'node:async_hooks';
-import { Database } from '../../repositories/database';
+import { Database } from '../../data/database';
 import { EventRelay } from './event-relay';
 import { EventSequencer } from './event-sequencer';
 

@@ -1,9 +1,9 @@
 import { CustomerEventType } from '../../core/customer-event-type';
-import { CustomerActivityEntity } from '../../entities/customer-activity.entity';
+import { CustomerActivityEntity } from '../../data/entities/customer-activity.entity';
 import { NewCustomerEvent } from '../../data/repositories/event.repository';
-import { Repositories } from '../../repositories/database';
-import { ActivityOrigin } from '../../types/activity-origin.enum';
-import { newEventId } from '../../services/customer-ids';
+import { Repositories } from '../../data/database';
+import { ActivityOrigin } from '../../core/activity-origin';
+import { newEventId } from '../../core/customer-ids';
 import { SystemActivityType } from '../../core/system-activity-type';
 
 /**

@@ -1,10 +1,10 @@
 import { CustomerEventType } from '../../core/customer-event-type';
 import { NumberedCustomerEvent } from '../../data/repositories/event.repository';
-import { badUserInput } from '../../errors/graphql-errors';
-import { buildConnection, ConnectionValue } from '../../pagination/connection';
-import { CursorCodec } from '../../pagination/cursor-codec';
-import { resolvePageRequest, ROOT_PAGE_LIMITS } from '../../pagination/page-request';
-import { Database } from '../../repositories/database';
+import { badUserInput } from '../../core/errors/graphql-errors';
+import { buildConnection, ConnectionValue } from '../../core/paging/connection';
+import { CursorCodec } from '../../core/paging/cursor-codec';
+import { resolvePageRequest, ROOT_PAGE_LIMITS } from '../../core/paging/page-request';
+import { Database } from '../../data/database';
 import { EventSequencer } from './event-sequencer';
 
 export interface CustomerEventFilterInput {

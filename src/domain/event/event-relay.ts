@@ -1,16 +1,5 @@
-import { NumberedCustomerEvent } from '../../data/repositories/event.repository';
-import { Database } from '../../repositories/database';
-
-/** Where a relay sends events: a broker. */
-export interface EventPublisher {
-  /**
-   * Publishes events in the order given and resolves once the broker has
-   * stored every one; rejects when any was not stored (the relay then sends the
-   * batch again: the broker deduplicates on the event id).
-   */
-  publish(events: readonly NumberedCustomerEvent[]): Promise<void>;
-  close(): Promise<void>;
-}
+import { Database } from '../../data/database';
+import { EventPublisher } from '../../data/events/event-publisher';
 
 export interface EventRelayOptions {
   /** The relay's cursor row: one per broker. */

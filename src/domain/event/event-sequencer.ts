@@ -1,4 +1,4 @@
-import { Database } from '../../repositories/database';
+import { Database } from '../../data/database';
 import { EventNumbering } from '../../data/repositories/event.repository';
 
 export const SEQUENCER_CURSOR = 'sequencer';

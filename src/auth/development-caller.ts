@@ -1,5 +1,0 @@
-import { Caller } from '../context/request-context';
-import { ALL_SCOPES } from './scopes';
-
-/** Who a request is when authentication is not configured (outside production only). */
-export const DEVELOPMENT_CALLER: Caller = { brand: 'default', scopes: new Set(ALL_SCOPES), authenticated: true };

@@ -1,0 +1,4 @@
+export enum ActivityOrigin {
+  SYSTEM = 'SYSTEM',
+  EXTERNAL = 'EXTERNAL',
+}

@@ -1,0 +1,8 @@
+export enum ChannelType {
+  EMAIL = 'EMAIL',
+  TELEPHONE = 'TELEPHONE',
+  FACEBOOK = 'FACEBOOK',
+  TWITTER = 'TWITTER',
+  WHATSAPP = 'WHATSAPP',
+  OTHER = 'OTHER',
+}

@@ -1,0 +1,16 @@
+import { CreateCustomers1764000000000 } from './1764000000000-create-customers';
+import { CreateChannelsFlagsActivities1764100000000 } from './1764100000000-create-channels-flags-activities';
+import { CreateIdempotencyKeys1764200000000 } from './1764200000000-create-idempotency-keys';
+import { ExactTextAndDates1765000000000 } from './1765000000000-exact-text-and-dates';
+import { CreateCustomerEvents1765200000000 } from './1765200000000-create-customer-events';
+import { KeysetIndexes1765500000000 } from './1765500000000-keyset-indexes';
+
+/** Every migration, oldest first. Listed by hand so the same list serves ts and compiled js. */
+export const migrations = [
+  CreateCustomers1764000000000,
+  CreateChannelsFlagsActivities1764100000000,
+  CreateIdempotencyKeys1764200000000,
+  ExactTextAndDates1765000000000,
+  CreateCustomerEvents1765200000000,
+  KeysetIndexes1765500000000,
+];

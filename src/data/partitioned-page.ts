@@ -1,0 +1,145 @@
+import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { DriverUtils } from 'typeorm/driver/DriverUtils';
+import { CursorKey } from '../core/paging/cursor-codec';
+import { PageSlice } from '../core/paging/connection';
+import { PageRequest } from '../core/paging/page-request';
+import { dialectOf, Keyset, keysetBound, pinnedTieBound, statementWithIndex } from './keyset';
+import { entityHydrator, readMapByKeys } from './read-entities';
+
+/** A page's cursor bounds for one parent (customer). */
+export interface ParentBounds {
+  after: CursorKey | null;
+  before: CursorKey | null;
+}
+
+export interface PartitionedPageSpec<T extends ObjectLiteral> {
+  /** The filtered query over the child rows, selecting the entity's columns. */
+  scoped: () => SelectQueryBuilder<T>;
+  /** Runs a finished statement in the repository's context (its transaction, if any). */
+  run: (sql: string, parameters: unknown[]) => Promise<Record<string, unknown>[]>;
+  /** Raw column (with alias) holding the parent id, e.g. `a.customer_id`. */
+  parentColumn: string;
+  parentOf: (row: T) => string;
+  /** The connection's order; its expressions are raw columns with the query's alias. */
+  keyset: Keyset<T>;
+  /** The `(parent, keyset)` index each page is a range of, forced (see `KeysetReadPlan.index`). */
+  index: string;
+}
+
+/** SQLite's default SQLITE_MAX_COMPOUND_SELECT: a statement joins at most this many pages (KEYS_PER_STATEMENT is 500). */
+const MAX_COMPOUND_TERMS = 500;
+
+/**
+ * Reads one page for every parent, in one statement per chunk of parents (see
+ * `readByKeys`). Each parent's page is its own `ORDER BY keyset LIMIT size + 1`
+ * (the extra row tells whether more lie beyond), so the database reads a range
+ * of the (parent, keyset) index from the cursor, never the parent's other rows;
+ * the pages of a chunk are joined with UNION ALL and ordered once. Cursor bounds
+ * apply to the parent they were issued for.
+ */
+export function readPagesPerParent<T extends ObjectLiteral>(
+  spec: PartitionedPageSpec<T>,
+  parentIds: readonly string[],
+  request: PageRequest,
+  boundsOf: (parentId: string) => ParentBounds,
+): Promise<Map<string, PageSlice<T>>> {
+  return readMapByKeys(parentIds, (chunk) => readChunkOfPages(spec, chunk, request, boundsOf));
+}
+
+/**
+ * The statement reading the pages of `parentIds` (at most KEYS_PER_STATEMENT of
+ * them; SQLite allows 500 terms in a compound select), with its parameters and
+ * the hydrator of its rows.
+ */
+export function pagesStatement<T extends ObjectLiteral>(
+  spec: PartitionedPageSpec<T>,
+  parentIds: readonly string[],
+  request: PageRequest,
+  boundsOf: (parentId: string) => ParentBounds,
+): { sql: string; parameters: unknown[]; hydrate: (raw: Record<string, unknown>) => T } {
+  const { keyset } = spec;
+  const backward = request.direction === 'backward';
+  const direction = keyset.descending !== backward ? 'DESC' : 'ASC';
+  let hydrate: ((raw: Record<string, unknown>) => T) | undefined;
+  let resultOrder = '';
+  // Flags: the tie-breaker is the parent itself, one value per page.
+  const tieIsParent = keyset.columns[1].expression === spec.parentColumn;
+  const branches = parentIds.map((parentId, index) => {
+    const page = spec.scoped();
+    const dialect = dialectOf(page);
+    page.andWhere(`${spec.parentColumn} = :parent${index}`, { [`parent${index}`]: parentId });
+    const bounds = boundsOf(parentId);
+    for (const [key, operator, name] of [
+      [bounds.after, keyset.descending ? '<' : '>', `after${index}`],
+      [bounds.before, keyset.descending ? '>' : '<', `before${index}`],
+    ] as const) {
+      if (!key) continue;
+      page.andWhere(
+        ...(tieIsParent ? pinnedTieBound(keyset, key, operator, name, parentId) : keysetBound(keyset, key, operator, name, dialect)),
+      );
+    }
+    page.orderBy(keyset.columns[0].expression, direction);
+    if (!tieIsParent) page.addOrderBy(keyset.columns[1].expression, direction);
+    page.limit(request.size + 1);
+    if (!hydrate) {
+      hydrate = entityHydrator(page);
+      const driver = page.connection.driver;
+      resultOrder = keyset.columns
+        .map((column) => {
+          const [alias, name] = column.expression.split('.') as [string, string];
+          return `${driver.escape(DriverUtils.buildAlias(driver, undefined, alias, name))} ${direction}`;
+        })
+        .join(', ');
+    }
+    return statementWithIndex(page, spec.index);
+  });
+  if (!hydrate) throw new Error('pagesStatement needs at least one parent');
+  if (branches.length > MAX_COMPOUND_TERMS) throw new Error(`pagesStatement reads at most ${MAX_COMPOUND_TERMS} parents at once`);
+  if (branches.length === 1) {
+    const [sql, parameters] = branches[0]!;
+    return { sql, parameters, hydrate };
+  }
+  // Each page keeps its own ORDER BY … LIMIT inside a derived table; the union is ordered once, over the pages' rows only.
+  const sql = `${branches.map(([branchSql], index) => `SELECT * FROM (${branchSql}) p${index}`).join(' UNION ALL ')} ORDER BY ${resultOrder}`;
+  return { sql, parameters: branches.flatMap(([, parameters]) => parameters), hydrate };
+}
+
+/** One statement: the pages of at most KEYS_PER_STATEMENT parents. */
+async function readChunkOfPages<T extends ObjectLiteral>(
+  spec: PartitionedPageSpec<T>,
+  parentIds: readonly string[],
+  request: PageRequest,
+  boundsOf: (parentId: string) => ParentBounds,
+): Promise<Map<string, PageSlice<T>>> {
+  const backward = request.direction === 'backward';
+  const { sql, parameters, hydrate } = pagesStatement(spec, parentIds, request, boundsOf);
+  const rows = (await spec.run(sql, parameters)).map(hydrate);
+
+  const byParent = new Map<string, T[]>(parentIds.map((id) => [id, []]));
+  for (const row of rows) byParent.get(spec.parentOf(row))?.push(row);
+  const slices = new Map<string, PageSlice<T>>();
+  for (const [parentId, parentRows] of byParent) {
+    const page = parentRows.slice(0, request.size);
+    slices.set(parentId, { rows: backward ? page.reverse() : page, hasMore: parentRows.length > request.size });
+  }
+  return slices;
+}
+
+/** Counts the rows of every parent in one grouped statement per chunk of parents; parents without rows count 0. */
+export function countPerParent<T extends ObjectLiteral>(
+  scoped: () => SelectQueryBuilder<T>,
+  parentColumn: string,
+  parentIds: readonly string[],
+): Promise<Map<string, number>> {
+  return readMapByKeys(parentIds, async (chunk) => {
+    const raw = await scoped()
+      .select(parentColumn, 'parent')
+      .addSelect('COUNT(*)', 'total')
+      .andWhere(`${parentColumn} IN (:...countParents)`, { countParents: chunk })
+      .groupBy(parentColumn)
+      .getRawMany<{ parent: string; total: number | string }>();
+    const counts = new Map<string, number>(chunk.map((id) => [id, 0]));
+    for (const { parent, total } of raw) counts.set(parent, Number(total));
+    return counts;
+  });
+}

@@ -1,0 +1,35 @@
+import { FlagRegistry } from './flag/flag-registry';
+import { CursorCodec } from '../core/paging/cursor-codec';
+import { Database } from '../data/database';
+import { CustomerActivityService } from './activity/customer-activity.service';
+import { CustomerChannelService } from './channel/customer-channel.service';
+import { CustomerFlagService } from './flag/customer-flag.service';
+import { CustomerService } from './customer/customer.service';
+import { CustomerEventService } from './event/customer-event.service';
+import { EventSequencer } from './event/event-sequencer';
+
+/** The services of one running server; shared by all requests. */
+export interface Services {
+  customers: CustomerService;
+  channels: CustomerChannelService;
+  flags: CustomerFlagService;
+  activities: CustomerActivityService;
+  events: CustomerEventService;
+  /** Numbers committed events for the feed and the relays; one per process. */
+  eventSequencer: EventSequencer;
+}
+
+export function createServices(database: Database, cursorSecret: string, registry: FlagRegistry): Services {
+  const cursors = new CursorCodec(cursorSecret);
+  const channels = new CustomerChannelService({ database });
+  const flags = new CustomerFlagService({ database, registry, cursors });
+  const eventSequencer = new EventSequencer(database);
+  return {
+    customers: new CustomerService({ database, cursors, channels, flags }),
+    channels,
+    flags,
+    activities: new CustomerActivityService({ database, cursors }),
+    events: new CustomerEventService({ database, cursors, sequencer: eventSequencer }),
+    eventSequencer,
+  };
+}
