@@ -15,6 +15,7 @@ FROM base AS build
 RUN npm ci
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
+# Compiles the service and bundles the Explorer (GraphiQL) into dist/graphiql.
 RUN npm run build
 
 FROM base AS production-deps

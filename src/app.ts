@@ -27,6 +27,8 @@ import { Logger } from './core/logging/logger';
 import { Database } from './data/database';
 import { buildCustomerSchema, printCustomerSchema } from './api/schema';
 import { createServices, Services } from './domain/services';
+import { explorerLandingPage } from './api/plugins/explorer-landing-page.plugin';
+import { GRAPHIQL_PATH, graphiqlLandingHtml, GraphiqlOptions, graphiqlRoutes } from './http/graphiql.routes';
 import { NatsEventPublisher } from './data/events/nats-event-publisher';
 import { ChangeFeedWorker } from './domain/event/change-feed-worker';
 import { EventRelay } from './domain/event/event-relay';
@@ -53,10 +55,19 @@ export interface CustomerAppDeps {
   statementLog: SqlStatementLog;
   logger: Logger;
   registry: FlagRegistry;
+  /** Where the GraphiQL bundle is; by default dist/graphiql, which `npm run build` writes. */
+  explorerBundleDir?: string;
 }
 
 /** Builds the HTTP application (GraphQL, health, readiness and metrics routes). */
-export async function createCustomerApp({ config, dataSource, statementLog, logger, registry }: CustomerAppDeps): Promise<CustomerApp> {
+export async function createCustomerApp({
+  config,
+  dataSource,
+  statementLog,
+  logger,
+  registry,
+  explorerBundleDir,
+}: CustomerAppDeps): Promise<CustomerApp> {
   const database = new Database(dataSource);
   const metrics = new ServiceMetrics(() => poolUsage(dataSource));
   statementLog.subscribe(() => {
@@ -73,6 +84,8 @@ export async function createCustomerApp({ config, dataSource, statementLog, logg
   const development = config.nodeEnv === 'development';
   const production = config.nodeEnv === 'production';
 
+  // GraphiQL shows the whole schema, so it is served exactly where introspection is on.
+  const graphiql: GraphiqlOptions = { endpoint: '/graphql', tokenRequired: config.auth.mode === 'jwt', bundleDir: explorerBundleDir };
   const schema = await buildCustomerSchema();
   // `_service { sdl }` returns the whole SDL: each alias of it costs its length.
   const fieldCosts = { '_Service.sdl': textCost(printCustomerSchema(schema).length) };
@@ -86,6 +99,13 @@ export async function createCustomerApp({ config, dataSource, statementLog, logg
     plugins: [
       queryLimitsPlugin<RequestContext>({ maxCost: config.maxQueryCost, maxDepth: config.maxQueryDepth, fieldCosts }),
       ...(production && !config.routerSecret ? [serviceSdlGatePlugin()] : []),
+      ...explorerLandingPage({
+        explorer: config.explorer,
+        graphiqlEnabled: config.introspection,
+        production,
+        graphiqlPath: GRAPHIQL_PATH,
+        renderGraphiql: () => graphiqlLandingHtml(graphiql),
+      }),
       operationMetricsPlugin<RequestContext>(metrics),
       // Cache hints are not used by this subgraph, and computing them wraps every field resolution.
       ApolloServerPluginCacheControlDisabled(),
@@ -103,6 +123,7 @@ export async function createCustomerApp({ config, dataSource, statementLog, logg
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
+  if (config.introspection) app.use(graphiqlRoutes(graphiql));
   app.use(traceRequests(logger, metrics));
   if (config.routerSecret) app.use('/graphql', requireRouterSecret(config.routerSecret));
   const authenticate = createAuthenticator(config.auth);

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo, Server as NetServer } from 'node:net';
 import { DataSource } from 'typeorm';
-import { createCustomerApp, CustomerApp } from './app';
+import { createCustomerApp, CustomerApp, CustomerAppDeps } from './app';
 import { Config } from './core/config';
 import { createDataSource, DataSourceOptions } from './data/data-source';
 import { detectMysqlFlavour, statementTimeoutSql } from './data/mysql-session';
@@ -28,7 +28,11 @@ export interface RunningServer extends CustomerApp {
 }
 
 /** Opens the database, applies pending migrations, and serves the subgraph on `config.port` (0 picks a free port). */
-export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
+export async function startServer(
+  config: Config,
+  logger: Logger,
+  options: Pick<CustomerAppDeps, 'explorerBundleDir'> = {},
+): Promise<RunningServer> {
   // Read before touching the database, so a bad registry stops the start at once.
   const registry = FlagRegistry.fromFile(config.flagsFile);
   const statementLog = new SqlStatementLog(logger);
@@ -37,7 +41,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   await dataSource.initialize();
   try {
     if (config.database.dialect === 'sqlite') await dataSource.runMigrations({ transaction: 'each' });
-    const customerApp = await createCustomerApp({ config, dataSource, statementLog, logger, registry });
+    const customerApp = await createCustomerApp({ config, dataSource, statementLog, logger, registry, ...options });
     // Deliberate limits: a whole request must arrive within requestTimeout and its headers within headersTimeout
     // (slow-loris), else 408. Node checks them only every connectionsCheckingInterval (30 s by default, which let a
     // cut come up to 30 s late); checking every second keeps each cut within a second of its setting.

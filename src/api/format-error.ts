@@ -4,6 +4,7 @@ import { Logger } from '../core/logging/logger';
 import { ErrorCode } from '../core/errors/graphql-errors';
 import { isDatabaseUnavailable } from '../core/errors/database-unavailable';
 import { withoutSuggestions } from './plugins/schema-exposure.plugin';
+import { explainCsrfRefusal } from './csrf-refusal';
 
 /**
  * Shapes every top-level error before it leaves the server. Errors the service
@@ -18,7 +19,8 @@ export function createErrorFormatter(logger: Logger, options: { exposeStackTrace
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const cause = unwrapResolverError(error);
     if (cause instanceof GraphQLError && formatted.extensions?.code !== ErrorCode.INTERNAL_SERVER_ERROR) {
-      return hideSchemaSuggestions ? { ...formatted, message: withoutSuggestions(formatted.message) } : formatted;
+      const explained = explainCsrfRefusal(formatted);
+      return hideSchemaSuggestions ? { ...explained, message: withoutSuggestions(explained.message) } : explained;
     }
     if (isDatabaseUnavailable(cause)) {
       logger.warn({ err: cause, path: formatted.path }, 'database unavailable');

@@ -7,6 +7,10 @@ export type DatabaseConfig =
   | { dialect: 'sqlite'; path: string }
   | { dialect: 'mysql'; url: string; host: string; port: number; user: string; password: string; database: string };
 
+/** What a browser opening `/graphql` gets: Apollo Sandbox (loaded from Apollo's CDN, GraphiQL when it cannot load) or the self-hosted GraphiQL. */
+export type ExplorerChoice = 'sandbox' | 'graphiql';
+const EXPLORER_CHOICES: readonly ExplorerChoice[] = ['sandbox', 'graphiql'];
+
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
 export interface Config {
@@ -31,7 +35,9 @@ export interface Config {
   maxQueryCost: number;
   /** Deepest selection nesting of one operation. */
   maxQueryDepth: number;
+  /** Introspection, and with it the self-hosted GraphiQL at /graphiql: always outside production, there only with ENABLE_INTROSPECTION. */
   introspection: boolean;
+  explorer: ExplorerChoice;
   /** Longest a single SQL statement may run on MySQL/MariaDB before the server aborts it. */
   statementTimeoutMs: number;
   /** HTTP server: how long a whole request may take to arrive, how long its headers may take, and how long an idle keep-alive connection stays open. */
@@ -156,11 +162,20 @@ export function loadConfig(env: Env = process.env): Config {
     maxQueryCost: parseInteger(env, 'MAX_QUERY_COST', DEFAULT_MAX_QUERY_COST, 1, 10_000_000),
     maxQueryDepth: MAX_QUERY_DEPTH,
     introspection: nodeEnv !== 'production' || parseBoolean(env, 'ENABLE_INTROSPECTION', false),
+    explorer: parseExplorer(env.EXPLORER),
     statementTimeoutMs: parseInteger(env, 'DB_STATEMENT_TIMEOUT_MS', 10_000, 100, 600_000),
     ...parseHttpTimeouts(env),
     keepAliveTimeoutMs: parseInteger(env, 'HTTP_KEEP_ALIVE_TIMEOUT_MS', 65_000, 1_000, 600_000),
     events: parseEvents(env),
   };
+}
+
+function parseExplorer(raw: string | undefined): ExplorerChoice {
+  const value = raw?.trim().toLowerCase() || 'sandbox';
+  if (!(EXPLORER_CHOICES as readonly string[]).includes(value)) {
+    throw new ConfigError('EXPLORER', `must be one of ${EXPLORER_CHOICES.join(', ')}, got "${raw}"`);
+  }
+  return value as ExplorerChoice;
 }
 
 function parseBoolean(env: Env, name: string, fallback: boolean): boolean {

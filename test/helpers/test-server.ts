@@ -47,6 +47,8 @@ export interface TestServerOptions {
   databaseUrl?: string;
   /** The database to start on; by default the project's. The MySQL project starts a SQLite server beside it to compare answers. */
   dialect?: 'sqlite' | 'mysql';
+  /** Serve the GraphiQL bundle from here (see test/helpers/explorer.ts) instead of dist/graphiql. */
+  explorerBundleDir?: string;
 }
 
 /** Starts the real server on a free port, on a fresh database of the project's dialect. */
@@ -71,7 +73,9 @@ export async function startTestServer(env: Record<string, string> = {}, options:
     EVENTS_POLL_MS: '600000',
     ...env,
   });
-  const server = await startServer(config, createLogger(config.logLevel, options.logDestination));
+  const server = await startServer(config, createLogger(config.logLevel, options.logDestination), {
+    explorerBundleDir: options.explorerBundleDir,
+  });
 
   return {
     server,
