@@ -41,6 +41,9 @@ const FLAGS = positiveInteger('BENCH_FLAGS', 10_000);
 const REPETITIONS = positiveInteger('BENCH_REPETITIONS', 15);
 const WARM_UP = 2;
 const DEPTHS = [0.05, 0.5, 0.95] as const;
+/** The row a page at `depth` starts after, leaving a full page beyond it (and before it, for backward pages). */
+const positionAt = (total: number, depth: number, size: number): number =>
+  Math.max(size, Math.min(Math.floor(total * depth), total - size - 1));
 const PAGE_SIZE = 50;
 const NESTED_PAGE_SIZE = 50;
 export const DEEP_PAGE_GOAL = 1.2;
@@ -279,7 +282,7 @@ async function customerRows(server: RunningServer, codec: CursorCodec): Promise<
     const label = `${sortCase.order.field} ${sortCase.order.direction}`;
     process.stdout.write(`customers ${label}, ${sortCase.variant}…\n`);
     const total = await countOf(server, sortCase);
-    const positions = DEPTHS.map((depth) => Math.floor(total * depth));
+    const positions = DEPTHS.map((depth) => positionAt(total, depth, PAGE_SIZE));
     const ids = await idsAt(server, sortCase, positions);
     const entities = await server.database.read.customers.findByIds(BRAND, ids, true);
     const keyset = customerKeyset(sortCase.order);
@@ -320,7 +323,7 @@ async function nestedRows(server: RunningServer, codec: CursorCodec, customerId:
   });
   const activityBinding = CursorCodec.binding({ connection: 'activities', customerId, query: toActivityQuery(undefined) });
   const activityCursors = DEPTHS.map((depth) => {
-    const row = activities[Math.floor(activities.length * depth)]!;
+    const row = activities[positionAt(activities.length, depth, NESTED_PAGE_SIZE)]!;
     return codec.encode(activityBinding, cursorKeyOf(ACTIVITY_KEYSET, row));
   });
   for (const paging of ['forward', 'backward'] as const) {
@@ -355,7 +358,7 @@ async function nestedRows(server: RunningServer, codec: CursorCodec, customerId:
       first: NESTED_PAGE_SIZE,
       after: codec.encode(
         flagBinding,
-        cursorKeyOf(FLAG_KEYSET, { name: flags[Math.floor(flags.length * depth)]!.name, customerId } as never),
+        cursorKeyOf(FLAG_KEYSET, { name: flags[positionAt(flags.length, depth, NESTED_PAGE_SIZE)]!.name, customerId } as never),
       ),
     },
   }));
