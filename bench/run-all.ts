@@ -23,7 +23,7 @@ const SEED_ROWS = positiveInteger('BENCH_SEED_ROWS', 200_000);
 const SEED_DATABASE_URL = process.env.BENCH_SEED_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/customer_bench_seed';
 const SEED_GOAL = 30_000;
 const BUSY_LOAD = 3;
-/** The benchmarks, in the order they run; `only` in BENCH_ONLY (comma-separated names) picks some. */
+/** The benchmarks, in the order they run; BENCH_ONLY (comma-separated names) picks some. */
 const BENCHMARKS = ['seed', 'deep-page', 'nested-list', 'bulk', 'load', 'events'] as const;
 
 interface Figure {
@@ -44,7 +44,10 @@ interface Run {
 function run(command: string, args: string[], env: Record<string, string> = {}): Promise<Run> {
   const before = loadavg()[0]!;
   return new Promise((resolve) => {
-    const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    // Each benchmark keeps to its own default database (the bulk benchmark drops and re-creates its own).
+    const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
+    delete childEnv.BENCH_DATABASE_URL;
+    const child = spawn(command, args, { env: childEnv, stdio: ['ignore', 'pipe', 'inherit'] });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => {
       process.stdout.write(chunk);
@@ -171,6 +174,7 @@ function printTable(figures: Figure[]): void {
 }
 
 async function main(): Promise<void> {
+  if (process.env.BENCH_DATABASE_URL) console.log('BENCH_DATABASE_URL is ignored here: every benchmark uses its own database.');
   const only = (process.env.BENCH_ONLY ?? '').split(',').filter((name) => name !== '');
   const selected = BENCHMARKS.filter((name) => only.length === 0 || only.includes(name));
   const figures: Figure[] = [];
