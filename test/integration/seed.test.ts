@@ -1,6 +1,6 @@
 import { bulkLoadCustomers } from '../../src/data/repositories/customer-bulk-load';
 import { newCustomerRow } from '../../src/domain/customer/customer.service';
-import { describeDb, startTestServer, TestServer } from '../helpers/test-server';
+import { describeDb, dialect, startTestServer, TestServer } from '../helpers/test-server';
 
 jest.setTimeout(120_000);
 
@@ -15,6 +15,21 @@ interface Node {
   externalId: string | null;
   createdAt: string;
   metadata: Record<string, unknown>;
+}
+
+/** Every index of `customers` with its columns in order. */
+async function indexesOf(t: TestServer): Promise<string[]> {
+  if (dialect === 'sqlite') {
+    const indexes = await t.sql<{ name: string }>(
+      `SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'customers' ORDER BY name`,
+    );
+    return indexes.map((index) => index.name);
+  }
+  const parts = await t.sql<{ name: string; columns: string; unique: number | string }>(
+    `SELECT index_name AS name, GROUP_CONCAT(column_name ORDER BY seq_in_index) AS columns, MIN(non_unique) AS \`unique\`
+       FROM information_schema.statistics WHERE table_schema = DATABASE() AND table_name = 'customers' GROUP BY index_name ORDER BY index_name`,
+  );
+  return parts.map((part) => `${part.name}(${part.columns})${Number(part.unique) === 0 ? ' unique' : ''}`);
 }
 
 describeDb('bulk loading customers (the seed fast path)', () => {
@@ -79,9 +94,11 @@ describeDb('bulk loading customers (the seed fast path)', () => {
     expect(byName.data!.customers.totalCount).toBe(COUNT / 2);
   });
 
-  it('rolls back the transaction a failing statement belongs to, and keeps the committed ones', async () => {
+  it('rolls back the transaction a failing statement belongs to, keeps the committed ones, and builds deferred indexes again', async () => {
     const before = Number((await t.sql<{ total: number | string }>(`SELECT COUNT(*) AS total FROM customers`))[0]!.total);
+    const indexesBefore = await indexesOf(t);
     const load = bulkLoadCustomers(t.server.database.dataSource, {
+      deferIndexes: true,
       count: 3000,
       rowsPerTransaction: 2000,
       // The second transaction repeats an external id of its own: a unique violation.
@@ -93,5 +110,21 @@ describeDb('bulk loading customers (the seed fast path)', () => {
     await expect(load).rejects.toThrow();
     const after = Number((await t.sql<{ total: number | string }>(`SELECT COUNT(*) AS total FROM customers`))[0]!.total);
     expect(after - before).toBe(2000);
+    expect(await indexesOf(t)).toEqual(indexesBefore);
+  });
+
+  it('with deferred indexes, ends with every index the migrations made', async () => {
+    const indexesBefore = await indexesOf(t);
+    await bulkLoadCustomers(t.server.database.dataSource, {
+      deferIndexes: true,
+      count: 5000,
+      rowsPerTransaction: 5000,
+      build: (from, size) =>
+        Array.from({ length: size }, (_, index) => newCustomerRow('deferred', { familyName: `D${from + index}` }, new Date(START))),
+    });
+    expect(await indexesOf(t)).toEqual(indexesBefore);
+    expect(indexesBefore.length).toBeGreaterThan(10);
+    const [deferred] = await t.sql<{ total: number | string }>(`SELECT COUNT(*) AS total FROM customers WHERE brand = 'deferred'`);
+    expect(Number(deferred!.total)).toBe(5000);
   });
 });
