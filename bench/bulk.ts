@@ -24,6 +24,7 @@ import { createLogger } from '../src/core/logging/logger';
 import { RunningServer, startServer } from '../src/server';
 import { newCustomerRow } from '../src/domain/customer/customer.service';
 import { mysqlSettings, MysqlSettings, positiveInteger } from './bench-settings';
+import { median } from './statistics';
 
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/customer_bench_bulk';
 const CALLS = positiveInteger('BENCH_CALLS', 10);
@@ -91,12 +92,6 @@ function inputsFor(prefix: string, call: number, round: number): UpsertInput[] {
       metadata: { source: 'bench', round },
     };
   });
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 /**

@@ -34,6 +34,7 @@ import { toCustomerQuery } from '../src/domain/customer/customer-listing';
 import { customerKeyset } from '../src/data/repositories/customer-keyset';
 import { CustomerOrderBy, CustomerSortField, SortDirection } from '../src/core/customer-order';
 import { createDatabaseIfMissing, mysqlSettings, positiveInteger } from './bench-settings';
+import { percentile } from './statistics';
 
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/customer_bench';
 const ROWS = positiveInteger('BENCH_ROWS', 1_000_000);
@@ -121,11 +122,6 @@ async function timed(server: RunningServer, query: string, variables: Record<str
   const elapsed = Number(process.hrtime.bigint() - started) / 1e6;
   if (nodes.length !== expected) throw new Error(`expected ${expected} rows, got ${nodes.length}: ${JSON.stringify(variables)}`);
   return elapsed;
-}
-
-function percentile(samples: number[], fraction: number): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(fraction * sorted.length) - 1))]!;
 }
 
 /** Times the first page and each deep page, interleaved so a slow moment of the machine hits all alike. */

@@ -21,6 +21,7 @@ import { loadConfig } from '../src/core/config';
 import { createLogger } from '../src/core/logging/logger';
 import { RunningServer, startServer } from '../src/server';
 import { createDatabaseIfMissing, mysqlSettings, positiveInteger } from './bench-settings';
+import { percentile } from './statistics';
 
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/customer_bench_events';
 const RATE = positiveInteger('BENCH_EVENTS_RATE', 200);
@@ -208,11 +209,6 @@ async function graphql(url: string, query: string, variables: Record<string, unk
   });
   const body = (await response.json()) as { errors?: unknown[] };
   if (body.errors) throw new Error(`GraphQL errors: ${JSON.stringify(body.errors)}`);
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
 }
 
 async function recreateDatabase(database: ReturnType<typeof mysqlSettings>): Promise<void> {

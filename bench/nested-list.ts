@@ -18,6 +18,7 @@ import { createLogger } from '../src/core/logging/logger';
 import { RunningServer, startServer } from '../src/server';
 import { ChannelType } from '../src/core/channel-type';
 import { createDatabaseIfMissing, mysqlSettings, positiveInteger } from './bench-settings';
+import { percentile } from './statistics';
 
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/customer_bench_nested';
 const CUSTOMERS = positiveInteger('BENCH_CUSTOMERS', 50);
@@ -200,11 +201,6 @@ async function timed(url: string): Promise<Sample> {
   if (body.errors || body.data?.customers.nodes.length !== CUSTOMERS)
     throw new Error(`bad answer from ${url}: ${JSON.stringify(body).slice(0, 500)}`);
   return { ms: elapsed, cpuMs: (used.user + used.system) / 1000 };
-}
-
-function percentile(samples: number[], fraction: number): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(fraction * sorted.length) - 1))]!;
 }
 
 async function main(): Promise<void> {
