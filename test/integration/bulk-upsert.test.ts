@@ -1,4 +1,4 @@
-import { upsertCustomers, uniqueLetters } from '../helpers/customer-api';
+import { uniqueLetters, upsertCustomers } from '../helpers/customer-api';
 import { describeDb, startTestServer, TestServer } from '../helpers/test-server';
 
 describeDb('Mutation.upsertCustomers bulk writes', () => {
