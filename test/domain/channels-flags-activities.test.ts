@@ -118,3 +118,29 @@ describe('channels, flags, activities and events (domain rules on SQLite, manual
     });
   });
 });
+
+describe('event sequencer (domain, SQLite)', () => {
+  let domain: DomainHarness;
+  beforeEach(async () => {
+    domain = await openDomain();
+  });
+  afterEach(() => domain.close());
+
+  it('tells its listeners after every numbered batch of 1,000, so a relay can publish while the next is numbered', async () => {
+    const inputs = Array.from({ length: 1000 }, (_, index) => ({ externalId: `seq-${index}`, givenName: 'Ada' }));
+    for (let round = 0; round < 3; round += 1) {
+      await domain.services.customers.upsertMany(
+        BRAND,
+        inputs.map((input) => ({ ...input, externalId: `${input.externalId}-${round}` })),
+      );
+    }
+    let batches = 0;
+    const stop = domain.services.eventSequencer.onBatchNumbered(() => (batches += 1));
+    expect(await domain.services.eventSequencer.catchUp()).toBe(3000);
+    expect(batches).toBe(3);
+    stop();
+    await domain.services.customers.upsert(BRAND, { externalId: 'seq-late', givenName: 'Ada' });
+    expect(await domain.services.eventSequencer.catchUp()).toBe(1);
+    expect(batches).toBe(3);
+  });
+});
