@@ -1,6 +1,8 @@
 import { DataSource } from 'typeorm';
 import { CustomerEntity } from '../entities/customer.entity';
+import { CustomerSearchTermEntity } from '../entities/customer-search-term.entity';
 import { insertRows } from '../multi-row-insert';
+import { SearchTermRepository } from './search-term.repository';
 
 /** The largest number of placeholders a MySQL prepared statement takes. */
 const MYSQL_MAX_PLACEHOLDERS = 65_535;
@@ -73,13 +75,15 @@ async function withIndexesDeferred<T>(dataSource: DataSource, table: string, loa
  * while the server writes the previous ones. SQLite (one in-process connection,
  * no network to hide) takes `insertRows`' statements in the same transactions.
  * With `deferIndexes`, MySQL builds the non-unique indexes after the load.
- * Unlike the service's writes there are no events, versions or retries: the
+ * Search terms are written with the rows. Unlike the service's writes there
+ * are no events, versions or retries: the
  * rows are new, and a failure rolls back the transaction that was running.
  */
 export async function bulkLoadCustomers(dataSource: DataSource, options: BulkLoadOptions): Promise<number> {
   if (options.deferIndexes && dataSource.options.type === 'mysql') {
     const table = dataSource.getMetadata(CustomerEntity).tableName;
-    return withIndexesDeferred(dataSource, table, () => loadRows(dataSource, options));
+    const terms = dataSource.getMetadata(CustomerSearchTermEntity).tableName;
+    return withIndexesDeferred(dataSource, table, () => withIndexesDeferred(dataSource, terms, () => loadRows(dataSource, options)));
   }
   return loadRows(dataSource, options);
 }
@@ -99,7 +103,13 @@ async function loadRows(dataSource: DataSource, options: BulkLoadOptions): Promi
   const queryRunner = dataSource.createQueryRunner();
   try {
     const connection = (await queryRunner.connect()) as MysqlConnection;
+    // The search terms go in with their customers, in the same transaction, as every other write of customers does.
+    const searchTerms = new SearchTermRepository(queryRunner.manager);
     const write = async (rows: CustomerEntity[]): Promise<void> => {
+      await writeCustomers(rows);
+      await searchTerms.insertForCustomers(rows);
+    };
+    const writeCustomers = async (rows: CustomerEntity[]): Promise<void> => {
       if (!mysql) return insertRows(queryRunner.manager, CustomerEntity, rows);
       const values: unknown[] = [];
       for (const row of rows) {

@@ -7,6 +7,12 @@ import { PageSlice } from '../../core/paging/connection';
 import { Keyset, readKeysetPage } from '../keyset';
 import { insertRows } from '../multi-row-insert';
 import { readByKeys, readEntities } from '../read-entities';
+import { SEARCHABLE_COLUMNS, SearchTermRepository } from './search-term.repository';
+import { SearchWord } from '../../core/search/search-text';
+import { rarestWord, WORD_DRIVES_BELOW, wordExists, wordIn } from './customer-search';
+import { prefixRange } from '../prefix-range';
+
+export { prefixRange } from '../prefix-range';
 
 /** A filter already validated and normalised by the service (lower-cased keys, E.164, canonical tags). */
 export interface CustomerQuery {
@@ -23,6 +29,8 @@ export interface CustomerQuery {
   createdBefore?: Date;
   updatedAfter?: Date;
   updatedBefore?: Date;
+  /** Every word must match a search term of the customer (see core/search/search-text.ts). */
+  searchWords?: SearchWord[];
   includeDeleted: boolean;
 }
 
@@ -55,7 +63,12 @@ function selectiveFilter(filter: CustomerQuery): boolean {
 
 /** Every SQL statement about the `customers` table. Every method is scoped to one brand. */
 export class CustomerRepository {
-  constructor(private readonly manager: EntityManager) {}
+  /** Kept in step with every write below (see SearchTermRepository). */
+  private readonly searchTerms: SearchTermRepository;
+
+  constructor(private readonly manager: EntityManager) {
+    this.searchTerms = new SearchTermRepository(manager);
+  }
 
   async findByIds(brand: string, ids: readonly string[], includeDeleted: boolean): Promise<CustomerEntity[]> {
     return readByKeys(ids, (chunk) => {
@@ -128,9 +141,19 @@ export class CustomerRepository {
     request: PageRequest,
     bounds: { after: CursorKey | null; before: CursorKey | null },
   ): Promise<PageSlice<CustomerEntity>> {
-    const query = this.filtered(brand, filter);
+    let selective = selectiveFilter(filter);
+    let drivingWord: number | undefined;
+    if (!selective && filter.searchWords !== undefined && filter.searchWords.length > 0) {
+      // A rare word picks out few customers by its own index; a common one is cheaper checked along the order's index.
+      const rarest = await rarestWord(this.manager, brand, filter.searchWords);
+      if (rarest.count < WORD_DRIVES_BELOW) {
+        selective = true;
+        drivingWord = rarest.index;
+      }
+    }
+    const query = this.filtered(brand, filter, drivingWord);
     return readKeysetPage(query, keyset, request, bounds, {
-      index: selectiveFilter(filter) ? undefined : this.pageIndex(keyset, filter.includeDeleted),
+      index: selective ? undefined : this.pageIndex(keyset, filter.includeDeleted),
       run: (sql, parameters) => this.manager.query(sql, parameters),
     });
   }
@@ -153,6 +176,7 @@ export class CustomerRepository {
   /** Inserts new customers, one statement per thousand or so; an external id another customer holds is a unique violation. */
   async insert(customers: CustomerEntity[]): Promise<void> {
     await insertRows(this.manager, CustomerEntity, customers);
+    await this.searchTerms.insertForCustomers(customers);
   }
 
   /**
@@ -166,6 +190,22 @@ export class CustomerRepository {
    */
   async insertOrLock(customers: CustomerEntity[]): Promise<void> {
     await insertRows(this.manager, CustomerEntity, customers, { kind: 'keep', target: ['brand', 'external_id'] });
+    if (customers.length === 0) return;
+    // Only the rows that went in get terms; a kept row has its own already.
+    const inserted = new Set(
+      (
+        await readByKeys(
+          customers.map((customer) => customer.id),
+          (ids) =>
+            this.manager
+              .createQueryBuilder(CustomerEntity, ALIAS)
+              .select(`${ALIAS}.id`, 'id')
+              .where(`${ALIAS}.id IN (:...ids)`, { ids })
+              .getRawMany<{ id: string }>(),
+        )
+      ).map((row) => row.id),
+    );
+    await this.searchTerms.insertForCustomers(customers.filter((customer) => inserted.has(customer.id)));
   }
 
   /**
@@ -177,6 +217,7 @@ export class CustomerRepository {
    */
   async writeLocked(customers: CustomerEntity[]): Promise<void> {
     await insertRows(this.manager, CustomerEntity, customers, { kind: 'overwrite', target: ['id'], fixed: ['id', 'brand', 'created_at'] });
+    await this.searchTerms.replaceForCustomers(customers);
   }
 
   /**
@@ -190,7 +231,14 @@ export class CustomerRepository {
       .set(changes as CustomerRow)
       .where('id = :id AND brand = :brand AND version = :version', { id, brand, version })
       .execute();
-    return (result.affected ?? 0) === 1;
+    const written = (result.affected ?? 0) === 1;
+    const searchable = SEARCHABLE_COLUMNS.filter((column) => column in changes);
+    if (written && searchable.length > 0) {
+      // The terms are made of all of these columns together: a write of some of them would leave the others unknown here.
+      if (searchable.length < SEARCHABLE_COLUMNS.length) throw new Error('updateIfVersion writes the searchable columns all together or none');
+      await this.searchTerms.replaceForCustomers([{ ...(changes as CustomerColumns), id, brand }]);
+    }
+    return written;
   }
 
   /** Erasure: removes the row for good. Returns whether a row was deleted. */
@@ -201,6 +249,7 @@ export class CustomerRepository {
       .from(CustomerEntity)
       .where('brand = :brand AND id = :id', { brand, id })
       .execute();
+    await this.searchTerms.deleteByCustomer(brand, id);
     return (result.affected ?? 0) > 0;
   }
 
@@ -208,7 +257,8 @@ export class CustomerRepository {
     return this.manager.createQueryBuilder(CustomerEntity, ALIAS).where(`${ALIAS}.brand = :brand`, { brand });
   }
 
-  private filtered(brand: string, filter: CustomerQuery): SelectQueryBuilder<CustomerEntity> {
+  /** The filter as conditions on `customers`; `drivingWord` is the search word written for the planner to start from. */
+  private filtered(brand: string, filter: CustomerQuery, drivingWord?: number): SelectQueryBuilder<CustomerEntity> {
     const query = this.select(brand);
     if (!filter.includeDeleted) query.andWhere(`${ALIAS}.deletedAt IS NULL`);
     if (filter.ids) query.andWhere(`${ALIAS}.id IN (:...ids)`, { ids: filter.ids.length > 0 ? filter.ids : [''] });
@@ -250,24 +300,10 @@ export class CustomerRepository {
     ranges.forEach(([value, column, operator], index) => {
       if (value !== undefined) query.andWhere(`${ALIAS}.${column} ${operator} :range${index}`, { [`range${index}`]: value });
     });
+    filter.searchWords?.forEach((word, index) => {
+      const condition = index === drivingWord ? wordIn : wordExists;
+      query.andWhere(...condition(`${ALIAS}.id`, word, `word${index}`));
+    });
     return query;
   }
-}
-
-const MAX_CODE_POINT = 0x10ffff;
-
-/**
- * The texts that start with `prefix` are exactly those in [from, below) in code
- * point order, which is how both dialects compare the exact key columns
- * (SQLite's memcmp of UTF-8, MySQL's NO PAD binary collation). `below` is the
- * prefix with its last code point raised by one (dropping trailing U+10FFFF,
- * skipping surrogates); null when no text is above every extension of it.
- */
-export function prefixRange(prefix: string): { from: string; below: string | null } {
-  const codePoints = Array.from(prefix, (character) => character.codePointAt(0)!);
-  while (codePoints.length > 0 && codePoints[codePoints.length - 1] === MAX_CODE_POINT) codePoints.pop();
-  if (codePoints.length === 0) return { from: prefix, below: null };
-  const next = codePoints.pop()! + 1;
-  codePoints.push(next === 0xd800 ? 0xe000 : next);
-  return { from: prefix, below: String.fromCodePoint(...codePoints) };
 }
