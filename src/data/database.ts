@@ -8,6 +8,7 @@ import { IdempotencyRepository } from './repositories/idempotency.repository';
 import { TransactionRunner } from './transaction-runner';
 import { AliasRepository } from './repositories/alias.repository';
 import { MergeRepository } from './repositories/merge.repository';
+import { DuplicateRepository } from './repositories/duplicate.repository';
 
 /** The repositories, all bound to one entity manager (the data source's, or a transaction's). */
 export interface Repositories {
@@ -19,6 +20,7 @@ export interface Repositories {
   events: EventRepository;
   aliases: AliasRepository;
   merges: MergeRepository;
+  duplicates: DuplicateRepository;
 }
 
 function repositoriesFor(manager: EntityManager): Repositories {
@@ -31,6 +33,7 @@ function repositoriesFor(manager: EntityManager): Repositories {
     events: new EventRepository(manager),
     aliases: new AliasRepository(manager),
     merges: new MergeRepository(manager),
+    duplicates: new DuplicateRepository(manager),
   };
 }
 

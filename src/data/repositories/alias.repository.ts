@@ -15,14 +15,15 @@ export class AliasRepository {
    * The customers these ids name, following aliases: each requested id maps to
    * its customer, or to the survivor it was merged into. One statement per
    * chunk of ids: the customers with these ids, and (UNION ALL) the survivors
-   * of the aliases among them, each row tagged with the id it answers.
+   * of the aliases among them, tagged with the alias they answer.
    */
   async findByIdsFollowingAliases(brand: string, ids: readonly string[], includeDeleted: boolean): Promise<Map<string, CustomerEntity>> {
     const found = new Map<string, CustomerEntity>();
     await readByKeys(ids, async (chunk) => {
       const direct = this.manager
         .createQueryBuilder(CustomerEntity, 'c')
-        .addSelect('c.id', 'requested_id')
+        // NULL, not c.id: TypeORM would select the id under this name instead of its own, and the hydrator would miss it.
+        .addSelect('NULL', 'requested_id')
         .where('c.brand = :brand AND c.id IN (:...ids)', { brand, ids: chunk });
       const aliased = this.manager
         .createQueryBuilder(CustomerEntity, 'c')
@@ -37,7 +38,10 @@ export class AliasRepository {
         ...directParameters,
         ...aliasedParameters,
       ]);
-      for (const raw of raws) found.set(String(raw.requested_id), hydrate(raw));
+      for (const raw of raws) {
+        const customer = hydrate(raw);
+        found.set(raw.requested_id == null ? customer.id : String(raw.requested_id), customer);
+      }
       return [];
     });
     return found;

@@ -11,6 +11,7 @@ import { SEARCHABLE_COLUMNS, SearchTermRepository } from './search-term.reposito
 import { SearchWord } from '../../core/search/search-text';
 import { rarestWord, WORD_DRIVES_BELOW, wordExists, wordIn } from './customer-search';
 import { prefixRange } from '../prefix-range';
+import { AliasRepository } from './alias.repository';
 
 export { prefixRange } from '../prefix-range';
 
@@ -141,6 +142,7 @@ export class CustomerRepository {
     request: PageRequest,
     bounds: { after: CursorKey | null; before: CursorKey | null },
   ): Promise<PageSlice<CustomerEntity>> {
+    filter = await this.followAliases(brand, filter);
     let selective = selectiveFilter(filter);
     let drivingWord: number | undefined;
     if (!selective && filter.searchWords !== undefined && filter.searchWords.length > 0) {
@@ -170,7 +172,19 @@ export class CustomerRepository {
   }
 
   async count(brand: string, filter: CustomerQuery): Promise<number> {
-    return this.filtered(brand, filter).getCount();
+    return this.filtered(brand, await this.followAliases(brand, filter)).getCount();
+  }
+
+  /**
+   * The filter with merged ids among its `ids` replaced by their survivors
+   * (one statement, only when the filter names ids), so a list by ids answers
+   * with the survivor of a merged id, once however many of its ids are asked.
+   */
+  private async followAliases(brand: string, filter: CustomerQuery): Promise<CustomerQuery> {
+    if (filter.ids === undefined || filter.ids.length === 0) return filter;
+    const survivors = await new AliasRepository(this.manager).survivorsOf(brand, filter.ids);
+    if (survivors.size === 0) return filter;
+    return { ...filter, ids: [...new Set(filter.ids.map((id) => survivors.get(id) ?? id))] };
   }
 
   /** Inserts new customers, one statement per thousand or so; an external id another customer holds is a unique violation. */
