@@ -9,7 +9,7 @@ import { insertRows } from '../multi-row-insert';
 import { readByKeys, readEntities } from '../read-entities';
 import { SEARCHABLE_COLUMNS, SearchTermRepository } from './search-term.repository';
 import { SearchWord } from '../../core/search/search-text';
-import { rarestWord, WORD_DRIVES_BELOW, wordExists, wordIn } from './customer-search';
+import { rarestWord, WORD_DRIVES_BELOW, wordCheck, wordIn } from './customer-search';
 import { prefixRange } from '../prefix-range';
 import { AliasRepository } from './alias.repository';
 
@@ -315,7 +315,7 @@ export class CustomerRepository {
       if (value !== undefined) query.andWhere(`${ALIAS}.${column} ${operator} :range${index}`, { [`range${index}`]: value });
     });
     filter.searchWords?.forEach((word, index) => {
-      const condition = index === drivingWord ? wordIn : wordExists;
+      const condition = index === drivingWord ? wordIn : wordCheck;
       query.andWhere(...condition(`${ALIAS}.id`, word, `word${index}`));
     });
     return query;
