@@ -234,6 +234,21 @@ describeDb('Mutation.mergeCustomers', () => {
         expect(events.map((event) => event.sequence)).toEqual(events.map((_, i) => i + 1));
     });
 
+    it('answers a retried create of the merged customer (same idempotency key) with the survivor', async () => {
+      const input = { givenName: 'Keyed', familyName: uniqueLetters() };
+      const create = (key: string) =>
+        gql<{ createCustomer: { customer: { id: string } } }>(
+          t,
+          'mutation ($input: CreateCustomerInput!, $key: String) { createCustomer(input: $input, idempotencyKey: $key) { customer { id } } }',
+          { input, key },
+        );
+      const key = `merge-${uniqueLetters()}`;
+      const keyed = (await create(key)).createCustomer.customer.id;
+      const keeper = await createValidCustomer(t, { givenName: 'Keeper', familyName: uniqueLetters() });
+      await mergeOk(t, keeper.id, keyed);
+      expect((await create(key)).createCustomer.customer.id).toBe(keeper.id);
+    });
+
     it('refuses mutations on the merged id (NOT_FOUND), reads only follow it', async () => {
       const update = dataOf(
         await t.graphql<{ updateCustomer: { userErrors: UserErrorView[] } }>(
