@@ -7,9 +7,10 @@ import {
   deleteCustomer,
   uniqueLetters,
   UserErrorView,
+  gql,
 } from '../helpers/customer-api';
-import { addChannel, addFlag, gql, recordActivity } from '../helpers/nested-api';
-import { ABSENT_CUSTOMER_ID } from '../helpers/root-operations';
+import { addChannel, addFlag, recordActivity } from '../helpers/nested-api';
+import { ABSENT_CUSTOMER_ID } from '../helpers/ids';
 import { describeDb, dialect, startTestServer, TestServer } from '../helpers/test-server';
 import { bearer, hs256Token, TEST_JWT_SECRET } from '../helpers/tokens';
 

@@ -1,5 +1,5 @@
-import { createValidCustomer, CustomerView, deleteCustomer, onlyErrorOf, seedCustomers, uniqueLetters } from '../helpers/customer-api';
-import { addChannel, gql } from '../helpers/nested-api';
+import { createValidCustomer, CustomerView, deleteCustomer, onlyErrorOf, seedCustomers, uniqueLetters, gql } from '../helpers/customer-api';
+import { addChannel } from '../helpers/nested-api';
 import { describeDb, startTestServer, TestServer } from '../helpers/test-server';
 
 jest.setTimeout(120_000);

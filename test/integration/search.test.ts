@@ -11,8 +11,9 @@ import {
   updateCustomer,
   upsertCustomer,
   upsertCustomers,
+  gql,
 } from '../helpers/customer-api';
-import { addChannel, addFlag, gql, removeChannel } from '../helpers/nested-api';
+import { addChannel, addFlag, removeChannel } from '../helpers/nested-api';
 import { describeDb, startTestServer, TestServer } from '../helpers/test-server';
 import { bearer, hs256Token, TEST_JWT_SECRET } from '../helpers/tokens';
 

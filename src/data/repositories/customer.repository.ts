@@ -198,28 +198,32 @@ export class CustomerRepository {
    * one statement, and leaves this transaction holding the row lock of every
    * one of them, inserted or not: a row another request inserted and has not
    * committed yet makes the statement wait for that request. Which rows went in
-   * is for the caller to read (`idsByExternalIds`); an existing row is left as
-   * it was. Callers pass rows in external-id order, the order of every other
-   * lock on them.
+   * is for the caller to read (`idsByExternalIds`) unless the answer says that
+   * all went in; an existing row is left as it was. Callers pass rows in
+   * external-id order, the order of every other lock on them.
    */
-  async insertOrLock(customers: CustomerEntity[]): Promise<void> {
-    await insertRows(this.manager, CustomerEntity, customers, { kind: 'keep', target: ['brand', 'external_id'] });
-    if (customers.length === 0) return;
-    // Only the rows that went in get terms; a kept row has its own already.
-    const inserted = new Set(
-      (
-        await readByKeys(
-          customers.map((customer) => customer.id),
-          (ids) =>
-            this.manager
-              .createQueryBuilder(CustomerEntity, ALIAS)
-              .select(`${ALIAS}.id`, 'id')
-              .where(`${ALIAS}.id IN (:...ids)`, { ids })
-              .getRawMany<{ id: string }>(),
-        )
-      ).map((row) => row.id),
+  async insertOrLock(customers: CustomerEntity[]): Promise<{ allInserted: boolean }> {
+    const { inserted } = await insertRows(this.manager, CustomerEntity, customers, { kind: 'keep', target: ['brand', 'external_id'] });
+    const allInserted = inserted === customers.length;
+    // Only the rows that went in get terms (a kept row has its own already); which they are is read only when some did not.
+    const written = allInserted ? customers : await this.existing(customers);
+    await this.searchTerms.insertForCustomers(written);
+    return { allInserted };
+  }
+
+  /** Those of these new rows that the database holds (by id). */
+  private async existing(customers: CustomerEntity[]): Promise<CustomerEntity[]> {
+    const rows = await readByKeys(
+      customers.map((customer) => customer.id),
+      (ids) =>
+        this.manager
+          .createQueryBuilder(CustomerEntity, ALIAS)
+          .select(`${ALIAS}.id`, 'id')
+          .where(`${ALIAS}.id IN (:...ids)`, { ids })
+          .getRawMany<{ id: string }>(),
     );
-    await this.searchTerms.insertForCustomers(customers.filter((customer) => inserted.has(customer.id)));
+    const present = new Set(rows.map((row) => row.id));
+    return customers.filter((customer) => present.has(customer.id));
   }
 
   /**

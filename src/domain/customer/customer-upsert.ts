@@ -69,8 +69,10 @@ export class CustomerUpsert {
       );
       const byExternalId = new Map(externalIds.map((externalId) => [externalId, plan(externalId, locked.get(externalId) ?? null)]));
       const creations = [...byExternalId.values()].filter((item) => item.created);
-      if (creations.length > 0) {
-        await repositories.customers.insertOrLock(creations.map((item) => item.row!));
+      const { allInserted } =
+        creations.length > 0 ? await repositories.customers.insertOrLock(creations.map((item) => item.row!)) : { allInserted: true };
+      // When the database says that every new row went in, no other request got there first: nothing to plan again.
+      if (!allInserted) {
         const holders = await repositories.customers.idsByExternalIds(
           brand,
           creations.map((item) => item.externalId),
