@@ -47,13 +47,25 @@ export function wordCheck(customerColumn: string, word: SearchWord, name: string
   ];
 }
 
-/** `customerColumn` is among the customers with a term matching the word: the form a planner starts from. */
-export function wordIn(customerColumn: string, word: SearchWord, name: string): [string, Record<string, string>] {
+/**
+ * `customerColumn` is among the customers with a term matching `word` and
+ * every one of `others`: the form a planner starts from. The other words are
+ * checked on the term table's primary key inside the subquery, so only the
+ * customers matching all words are looked up in `customers` (and sorted).
+ */
+export function wordIn(
+  customerColumn: string,
+  word: SearchWord,
+  name: string,
+  others: ReadonlyArray<[SearchWord, string]>,
+): [string, Record<string, string>] {
   const alias = `st_${name}`;
   const [condition, parameters] = wordCondition(`${alias}.term`, word, name);
+  const checks = others.map(([other, otherName]) => wordCheck(`${alias}.customer_id`, other, otherName));
+  const all = [condition, ...checks.map(([check]) => check)].join(' AND ');
   return [
-    `${customerColumn} IN (SELECT ${alias}.customer_id FROM customer_search_terms ${alias} WHERE ${alias}.brand = :brand AND ${condition})`,
-    parameters,
+    `${customerColumn} IN (SELECT ${alias}.customer_id FROM customer_search_terms ${alias} WHERE ${alias}.brand = :brand AND ${all})`,
+    Object.assign({}, parameters, ...checks.map(([, checkParameters]) => checkParameters)),
   ];
 }
 

@@ -318,10 +318,13 @@ export class CustomerRepository {
     ranges.forEach(([value, column, operator], index) => {
       if (value !== undefined) query.andWhere(`${ALIAS}.${column} ${operator} :range${index}`, { [`range${index}`]: value });
     });
-    filter.searchWords?.forEach((word, index) => {
-      const condition = index === drivingWord ? wordIn : wordCheck;
-      query.andWhere(...condition(`${ALIAS}.id`, word, `word${index}`));
-    });
+    const words = (filter.searchWords ?? []).map((word, index): [SearchWord, string] => [word, `word${index}`]);
+    if (drivingWord !== undefined && words[drivingWord]) {
+      const [word, name] = words[drivingWord]!;
+      query.andWhere(...wordIn(`${ALIAS}.id`, word, name, words.filter((_, index) => index !== drivingWord)));
+    } else {
+      for (const [word, name] of words) query.andWhere(...wordCheck(`${ALIAS}.id`, word, name));
+    }
     return query;
   }
 }
