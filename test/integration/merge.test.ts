@@ -193,6 +193,10 @@ describeDb('Mutation.mergeCustomers', () => {
       expect(after.activities.nodes[0]!.data).toMatchObject({
         mergedCustomerId: merged.id,
         changedFields: expect.arrayContaining(['externalId', 'familyName', 'phoneNumber', 'languageCode', 'metadata']),
+        movedActivities: 2,
+        movedChannels: 1,
+        droppedChannels: 1,
+        addedFlags: 1,
       });
       const left = await t.sql<{ n: number | string }>(
         `SELECT (SELECT COUNT(*) FROM customer_activities WHERE customer_id = ?) + (SELECT COUNT(*) FROM customer_channels WHERE customer_id = ?)

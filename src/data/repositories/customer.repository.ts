@@ -172,7 +172,11 @@ export class CustomerRepository {
   }
 
   async count(brand: string, filter: CustomerQuery): Promise<number> {
-    return this.filtered(brand, await this.followAliases(brand, filter)).getCount();
+    const followed = await this.followAliases(brand, filter);
+    // Counting reads every match: the rarest word's matches through the term index, never a check on every customer.
+    const words = followed.searchWords ?? [];
+    const drivingWord = words.length > 0 && !selectiveFilter(followed) ? (await rarestWord(this.manager, brand, words)).index : undefined;
+    return this.filtered(brand, followed, drivingWord).getCount();
   }
 
   /**

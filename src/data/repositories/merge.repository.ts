@@ -1,6 +1,8 @@
 import { EntityManager } from 'typeorm';
 import { CustomerChannelEntity } from '../entities/customer-channel.entity';
 import { CustomerFlagEntity } from '../entities/customer-flag.entity';
+import { CustomerActivityEntity } from '../entities/customer-activity.entity';
+import { IdempotencyKeyEntity } from '../entities/idempotency-key.entity';
 import { readByKeys, readEntities } from '../read-entities';
 import { AliasRepository } from './alias.repository';
 import { CustomerRepository } from './customer.repository';
@@ -59,8 +61,8 @@ export class MergeRepository {
     if (addedFlags.length > 0) await this.manager.createQueryBuilder().insert().into(CustomerFlagEntity).values(addedFlags).execute();
     await this.manager.query('DELETE FROM customer_flags WHERE brand = ? AND customer_id = ?', [brand, mergedId]);
 
-    const activities = await this.reassign('customer_activities', brand, mergedId, survivorId);
-    await this.reassign('idempotency_keys', brand, mergedId, survivorId);
+    const activities = await this.reassign(CustomerActivityEntity, brand, mergedId, survivorId);
+    await this.reassign(IdempotencyKeyEntity, brand, mergedId, survivorId);
     await this.aliases.point(brand, mergedId, survivorId, now);
     // The merged customer's remaining rows: the channels the survivor had already, their terms, and the customer itself.
     await this.manager.query('DELETE FROM customer_channels WHERE brand = ? AND customer_id = ?', [brand, mergedId]);
@@ -73,9 +75,20 @@ export class MergeRepository {
     };
   }
 
-  private async reassign(table: string, brand: string, fromId: string, toId: string): Promise<number> {
-    const result: unknown = await this.manager.query(`UPDATE ${table} SET customer_id = ? WHERE brand = ? AND customer_id = ?`, [toId, brand, fromId]);
-    return affectedRows(result);
+  /** Moves every row of `entity` from one customer to the other; returns how many (TypeORM's `affected`, the same on both dialects). */
+  private async reassign(
+    entity: typeof CustomerActivityEntity | typeof IdempotencyKeyEntity,
+    brand: string,
+    fromId: string,
+    toId: string,
+  ): Promise<number> {
+    const result = await this.manager
+      .createQueryBuilder()
+      .update(entity)
+      .set({ customerId: toId })
+      .where('brand = :brand AND customer_id = :fromId', { brand, fromId })
+      .execute();
+    return result.affected ?? 0;
   }
 
   private async moveByIds(table: string, key: string, brand: string, ids: readonly string[], toId: string): Promise<void> {
@@ -98,15 +111,4 @@ export class MergeRepository {
       return [];
     });
   }
-}
-
-/** Rows an UPDATE changed: mysql2 answers with a result header, better-sqlite3 (through TypeORM) with `[rows, affected]` or a run result. */
-function affectedRows(result: unknown): number {
-  if (Array.isArray(result) && typeof result[1] === 'number') return result[1];
-  if (typeof result === 'object' && result !== null) {
-    const record = result as { affectedRows?: unknown; changes?: unknown };
-    if (typeof record.affectedRows === 'number') return record.affectedRows;
-    if (typeof record.changes === 'number') return record.changes;
-  }
-  return 0;
 }
