@@ -25,10 +25,7 @@ export class SearchTermRepository {
 
   /** The terms of customers that have none yet (just inserted). */
   async insertForCustomers(customers: readonly SearchableCustomer[]): Promise<void> {
-    const rows = customers.flatMap((customer) =>
-      customerTerms(customer).map((term) => ({ brand: customer.brand, customerId: customer.id, channelId: OWN_FIELDS, term })),
-    );
-    await insertRows(this.manager, CustomerSearchTermEntity, rows);
+    await insertRows(this.manager, CustomerSearchTermEntity, customerTermRows(customers));
   }
 
   /** Rewrites the terms of these customers' own fields (their channels' terms stay). */
@@ -108,6 +105,13 @@ export class SearchTermRepository {
       return [];
     });
   }
+}
+
+/** The term rows of customers' own fields. */
+export function customerTermRows(customers: readonly SearchableCustomer[]): CustomerSearchTermEntity[] {
+  return customers.flatMap((customer) =>
+    customerTerms(customer).map((term) => ({ brand: customer.brand, customerId: customer.id, channelId: OWN_FIELDS, term })),
+  );
 }
 
 function byBrand(customers: readonly SearchableCustomer[]): Map<string, string[]> {
