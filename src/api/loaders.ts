@@ -20,7 +20,10 @@ export type ActivityPageArgs = PageArgs & { filter?: CustomerActivityFilter | nu
  * with those arguments into one statement.
  */
 export interface Loaders {
-  /** Customers of the caller's brand by id, soft-deleted ones included (entity references need them). */
+  /**
+   * Customers of the caller's brand by id, soft-deleted ones included (entity
+   * references need them); a merged id answers with its survivor.
+   */
   customerById: DataLoader<string, CustomerEntity | null>;
   channels(type: ChannelType | null): DataLoader<string, CustomerChannelEntity[]>;
   flags(args: PageArgs): DataLoader<string, ConnectionValue<CustomerFlagView>>;
@@ -29,6 +32,8 @@ export interface Loaders {
   activities(args: ActivityPageArgs): DataLoader<string, ConnectionValue<CustomerActivityEntity>>;
   /** How many activities match the filter for each customer; the activity connections' `totalCount`. */
   activityCounts(filter: CustomerActivityFilter | null | undefined): DataLoader<string, number>;
+  /** The ids of each customer's possible duplicates, `first` of them. */
+  possibleDuplicateIds(first: number | null | undefined): DataLoader<string, string[]>;
 }
 
 /** Loaders keyed by customer id, one per distinct (canonically serialised) argument set. */
@@ -59,8 +64,7 @@ export function createLoaders(services: Services, caller: Caller): Loaders {
   );
   return {
     customerById: new DataLoader(async (ids) => {
-      const rows = await services.customers.findByIds(brand, ids, true);
-      const byId = new Map(rows.map((row) => [row.id, row]));
+      const byId = await services.merges.findByIds(brand, ids, true);
       return ids.map((id) => byId.get(id) ?? null);
     }),
     channels: loaderFamily((type: ChannelType | null, customerIds) => services.channels.byCustomers(brand, customerIds, type)),
@@ -72,5 +76,8 @@ export function createLoaders(services: Services, caller: Caller): Loaders {
     ),
     flagCounts,
     activityCounts,
+    possibleDuplicateIds: loaderFamily((first: number | null | undefined, customerIds) =>
+      services.merges.possibleDuplicateIds(brand, customerIds, first),
+    ),
   };
 }

@@ -7,6 +7,7 @@ export const SystemActivityType = {
   FLAG_REMOVED: 'customer.flag_removed',
   CHANNEL_ADDED: 'customer.channel_added',
   CHANNEL_REMOVED: 'customer.channel_removed',
+  MERGED: 'customer.merged',
 } as const;
 
 export type SystemActivityType = (typeof SystemActivityType)[keyof typeof SystemActivityType];

@@ -8,6 +8,8 @@ import { CustomerEntity } from './entities/customer.entity';
 import { CustomerFlagEntity } from './entities/customer-flag.entity';
 import { IdempotencyKeyEntity } from './entities/idempotency-key.entity';
 import { CustomerEventEntity } from './entities/customer-event.entity';
+import { CustomerSearchTermEntity } from './entities/customer-search-term.entity';
+import { CustomerAliasEntity } from './entities/customer-alias.entity';
 import { migrations } from './migrations';
 import { mysqlDriverWithSessionSetup } from './mysql-session';
 
@@ -18,6 +20,8 @@ export const entities = [
   CustomerActivityEntity,
   IdempotencyKeyEntity,
   CustomerEventEntity,
+  CustomerSearchTermEntity,
+  CustomerAliasEntity,
 ];
 
 export interface DataSourceOptions {

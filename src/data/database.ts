@@ -6,6 +6,9 @@ import { EventRepository } from './repositories/event.repository';
 import { FlagRepository } from './repositories/flag.repository';
 import { IdempotencyRepository } from './repositories/idempotency.repository';
 import { TransactionRunner } from './transaction-runner';
+import { AliasRepository } from './repositories/alias.repository';
+import { MergeRepository } from './repositories/merge.repository';
+import { DuplicateRepository } from './repositories/duplicate.repository';
 
 /** The repositories, all bound to one entity manager (the data source's, or a transaction's). */
 export interface Repositories {
@@ -15,6 +18,9 @@ export interface Repositories {
   activities: ActivityRepository;
   idempotencyKeys: IdempotencyRepository;
   events: EventRepository;
+  aliases: AliasRepository;
+  merges: MergeRepository;
+  duplicates: DuplicateRepository;
 }
 
 function repositoriesFor(manager: EntityManager): Repositories {
@@ -25,6 +31,9 @@ function repositoriesFor(manager: EntityManager): Repositories {
     activities: new ActivityRepository(manager),
     idempotencyKeys: new IdempotencyRepository(manager),
     events: new EventRepository(manager),
+    aliases: new AliasRepository(manager),
+    merges: new MergeRepository(manager),
+    duplicates: new DuplicateRepository(manager),
   };
 }
 

@@ -7,6 +7,7 @@ import { CustomerFlagService } from './flag/customer-flag.service';
 import { CustomerService } from './customer/customer.service';
 import { CustomerEventService } from './event/customer-event.service';
 import { EventSequencer } from './event/event-sequencer';
+import { CustomerMergeService } from './merge/customer-merge.service';
 
 /** The services of one running server; shared by all requests. */
 export interface Services {
@@ -15,6 +16,8 @@ export interface Services {
   flags: CustomerFlagService;
   activities: CustomerActivityService;
   events: CustomerEventService;
+  /** Merges, and reads by id that follow merged ids to their survivors. */
+  merges: CustomerMergeService;
   /** Numbers committed events for the feed and the relays; one per process. */
   eventSequencer: EventSequencer;
 }
@@ -36,6 +39,7 @@ export function createServices(database: Database, cursorSecret: string, registr
     flags,
     activities: new CustomerActivityService({ database, cursors, now }),
     events: new CustomerEventService({ database, cursors, sequencer: eventSequencer }),
+    merges: new CustomerMergeService({ database }),
     eventSequencer,
   };
 }

@@ -236,6 +236,7 @@ describeDb('request hygiene', () => {
       addCustomerChannel: { customerId, channel: { type: 'OTHER', value: 'other-handle' } },
       removeCustomerChannel: { customerId, channelId },
       recordCustomerActivity: { input: { customerId, type: 'note' } },
+      mergeCustomers: { input: { survivorId: customerId, mergedId: 'cus_00000000000000000000000000' } },
     });
 
     beforeAll(async () => {

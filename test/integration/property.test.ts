@@ -212,6 +212,17 @@ describeDb('mutations under arbitrary input', () => {
       customerId: ids(),
       channelId: fc.oneof(fc.constantFrom(...channelIds), anyString()),
     }),
+    mergeCustomers: fc.record({
+      input: fc.record(
+        {
+          survivorId: ids(),
+          mergedId: ids(),
+          expectedSurvivorVersion: optional(fc.integer({ min: -2, max: 5 })),
+          expectedMergedVersion: optional(fc.integer({ min: -2, max: 5 })),
+        },
+        { requiredKeys: ['survivorId', 'mergedId'] },
+      ),
+    }),
     recordCustomerActivity: fc.record({
       input: fc.record(
         {
@@ -244,6 +255,7 @@ describeDb('mutations under arbitrary input', () => {
     'addCustomerChannel',
     'removeCustomerChannel',
     'recordCustomerActivity',
+    'mergeCustomers',
   ])('%s never fails internally, and changes nothing when it reports userErrors', async (name) => {
     const field = schema.getMutationType()!.getFields()[name]!;
     const { declarations, args } = argumentsAsVariables(field);
@@ -294,6 +306,7 @@ function customerFilter<Id>(ids: fc.Arbitrary<Id>) {
       updatedAfter: optional(instants),
       updatedBefore: optional(instants),
       includeDeleted: optional(fc.boolean()),
+      search: optional(fc.oneof(names, anyString(['handle', 'ext', '7262', 'ann@example', 'zoe', '%', 'a_b']))),
     },
     { requiredKeys: [] },
   );
@@ -540,6 +553,10 @@ function operations(): fc.Arbitrary<{ query: string; variables: Record<string, u
     ),
     op(`mutation ($id: ID!) { deleteCustomer(id: $id) { deletedCustomerId ${ERRORS} } }`, fc.record({ id: customerRef })),
     op(`mutation ($id: ID!) { purgeCustomer(id: $id) { deletedCustomerId ${ERRORS} } }`, fc.record({ id: customerRef })),
+    op(
+      `mutation ($input: MergeCustomersInput!) { mergeCustomers(input: $input) { mergedCustomerId customer { ${CUSTOMER_SELECTION} } ${ERRORS} } }`,
+      fc.record({ input: fc.record({ survivorId: customerRef, mergedId: customerRef }) }),
+    ),
     op(
       `mutation ($c: ID!, $f: String!) { addCustomerFlag(customerId: $c, flag: $f) { customer { id version } ${ERRORS} } }`,
       fc.record({ c: customerRef, f: flagNames }),

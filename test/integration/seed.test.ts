@@ -92,6 +92,15 @@ describeDb('bulk loading customers (the seed fast path)', () => {
     });
     const byName = await t.graphql<{ customers: { totalCount: number } }>(`{ customers(filter: { name: "山田" }) { totalCount } }`);
     expect(byName.data!.customers.totalCount).toBe(COUNT / 2);
+    // The loader writes the search terms with the rows: the seeded customers are found by search at once.
+    const searched = await t.graphql<{ customers: { totalCount: number; nodes: Array<{ givenName: string }> } }>(
+      `{ customers(first: 1, filter: { search: "adam998 lukasz example" }) { totalCount nodes { givenName } } }`,
+    );
+    expect(searched.data!.customers).toEqual({ totalCount: 1, nodes: [{ givenName: 'Ádám998' }] });
+    const [terms] = await t.sql<{ customers: number | string }>(
+      'SELECT COUNT(DISTINCT customer_id) AS customers FROM customer_search_terms',
+    );
+    expect(Number(terms!.customers)).toBe(COUNT);
   });
 
   it('rolls back the transaction a failing statement belongs to, keeps the committed ones, and builds deferred indexes again', async () => {

@@ -252,6 +252,31 @@ describeDb('Supergraph: customers and orders behind a gateway', () => {
       expect(JSON.stringify(response.data ?? null)).not.toContain('Anonymous');
     });
 
+    it('resolves an order placed by a merged customer to the survivor', async () => {
+      const [survivor, merged] = await createCustomers(2, 'Merger');
+      const merging = await t.graphql<{ mergeCustomers: { userErrors: unknown[] } }>(
+        'mutation ($input: MergeCustomersInput!) { mergeCustomers(input: $input) { userErrors { code } } }',
+        { input: { survivorId: survivor, mergedId: merged } },
+        { authorization },
+      );
+      expect(merging.data?.mergeCustomers.userErrors).toEqual([]);
+      orders.orders = [
+        { id: 'ord_m1', total: 10, customerId: merged! },
+        { id: 'ord_m2', total: 20, customerId: survivor! },
+      ];
+
+      const response = await viaGateway<{ orders: { nodes: Array<{ id: string; customer: { id: string; emailAddress: string } }> } }>(
+        '{ orders(first: 10) { nodes { id customer { id emailAddress } } } }',
+      );
+
+      expect(response.errors).toBeUndefined();
+      // The router takes key fields from the representation the orders subgraph holds: the merged id stays, every other field is the survivor's.
+      expect(response.data!.orders.nodes).toEqual([
+        { id: 'ord_m1', customer: { id: merged, emailAddress: 'Merger.0@example.com' } },
+        { id: 'ord_m2', customer: { id: survivor, emailAddress: 'Merger.0@example.com' } },
+      ]);
+    });
+
     it('resolves the customers of 100 orders with one SQL statement in our subgraph', async () => {
       const ids = await createCustomers(100, 'Batch');
       orders.orders = ids.map((customerId, i) => ({ id: `ord_b${i}`, total: i, customerId }));

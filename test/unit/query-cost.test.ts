@@ -1,7 +1,7 @@
 import { GraphQLSchema, OperationDefinitionNode, parse } from 'graphql';
 import { DEFAULT_MAX_QUERY_COST } from '../../src/core/config';
 import { measureOperation, STATEMENT_COST, textCost } from '../../src/api/plugins/query-cost.plugin';
-import { NESTED_PAGE_LIMITS, ROOT_PAGE_LIMITS } from '../../src/core/paging/page-request';
+import { DUPLICATE_LIST_LIMITS, NESTED_PAGE_LIMITS, ROOT_PAGE_LIMITS } from '../../src/core/paging/page-request';
 import { buildCustomerSchema, printCustomerSchema } from '../../src/api/schema';
 
 let schema: GraphQLSchema;
@@ -39,6 +39,17 @@ describe('the query cost estimate', () => {
       perCustomer(`flags(first: ${NESTED_PAGE_LIMITS.maxSize}) { nodes { name } }`),
     );
     expect(perCustomer('flags(first: 100) { nodes { name } }')).toBeGreaterThan(perCustomer('flags(first: 10) { nodes { name } }'));
+  });
+
+  it('counts possibleDuplicates by its own limits (default 10, at most 50)', () => {
+    const perCustomer = (field: string) => costOf(`{ customers(first: 1) { nodes { ${field} } } }`);
+    expect(perCustomer('possibleDuplicates { id }')).toBe(
+      perCustomer(`possibleDuplicates(first: ${DUPLICATE_LIST_LIMITS.defaultSize}) { id }`),
+    );
+    expect(perCustomer('possibleDuplicates(first: 1000) { id }')).toBe(
+      perCustomer(`possibleDuplicates(first: ${DUPLICATE_LIST_LIMITS.maxSize}) { id }`),
+    );
+    expect(perCustomer('possibleDuplicates(first: 20) { id }')).toBeGreaterThan(perCustomer('possibleDuplicates(first: 10) { id }'));
   });
 
   it('reads the page size from variables and counts each row read, also when no row field is selected', () => {

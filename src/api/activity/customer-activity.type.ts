@@ -13,7 +13,7 @@ export class CustomerActivity {
 
   @Field({
     description:
-      "SYSTEM: customer.created, customer.updated, customer.deleted, customer.flag_added, customer.flag_removed, customer.channel_added or customer.channel_removed; EXTERNAL: the recording system's own type.",
+      "SYSTEM: customer.created, customer.updated, customer.deleted, customer.flag_added, customer.flag_removed, customer.channel_added, customer.channel_removed or customer.merged; EXTERNAL: the recording system's own type.",
   })
   type!: string;
 

@@ -48,4 +48,11 @@ export class CustomerFilter implements CustomerListFilter {
 
   @Field(() => Boolean, { nullable: true, description: 'Include soft-deleted customers; false by default.' })
   includeDeleted?: boolean | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Words that must all match, case- and accent-insensitively: each the start of a word of the given name, family name, e-mail address (split at . @ - _ +), external id or a channel value, or (four or more digits) part of the phone number. At most 1000 characters and 10 words.',
+  })
+  search?: string | null;
 }

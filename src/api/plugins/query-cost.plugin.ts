@@ -17,7 +17,10 @@ import {
   OperationDefinitionNode,
   SelectionSetNode,
 } from 'graphql';
-import { NESTED_PAGE_LIMITS, pageSizeOf, ROOT_PAGE_LIMITS } from '../../core/paging/page-request';
+import { DUPLICATE_LIST_LIMITS, NESTED_PAGE_LIMITS, pageSizeOf, PageSizeLimits, ROOT_PAGE_LIMITS } from '../../core/paging/page-request';
+
+/** Sized lists with limits of their own (the resolvers read the same constants). */
+const LIST_LIMITS: Record<string, PageSizeLimits> = { 'Customer.possibleDuplicates': DUPLICATE_LIST_LIMITS };
 import { ErrorCode } from '../../core/errors/graphql-errors';
 
 /** Rows assumed for a list that states no size (channels, userErrors); connections use their `first`/`last`. */
@@ -135,7 +138,7 @@ export function measureOperation(
     if (field.args.some((arg) => arg.name === 'first' || arg.name === 'last')) {
       read = pageSizeOf(
         { first: integerOrNull(args.first), last: integerOrNull(args.last) },
-        parentType === root ? ROOT_PAGE_LIMITS : NESTED_PAGE_LIMITS,
+        LIST_LIMITS[`${parentType.name}.${name}`] ?? (parentType === root ? ROOT_PAGE_LIMITS : NESTED_PAGE_LIMITS),
       );
     } else if (Array.isArray(args.representations)) {
       read = args.representations.length;

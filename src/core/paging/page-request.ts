@@ -16,6 +16,8 @@ export interface PageSizeLimits {
 export const ROOT_PAGE_LIMITS: PageSizeLimits = { defaultSize: 50, maxSize: 1000 };
 /** Connections nested in a customer (`flags`, `activities`). */
 export const NESTED_PAGE_LIMITS: PageSizeLimits = { defaultSize: 50, maxSize: 100 };
+/** `Customer.possibleDuplicates(first)`. */
+export const DUPLICATE_LIST_LIMITS: PageSizeLimits = { defaultSize: 10, maxSize: 50 };
 
 /**
  * A validated page request. `forward` pages read in the connection's order from

@@ -2,10 +2,16 @@ import { EntityManager, SelectQueryBuilder } from 'typeorm';
 import { CustomerChannelEntity } from '../entities/customer-channel.entity';
 import { ChannelType } from '../../core/channel-type';
 import { readByKeys, readEntities } from '../read-entities';
+import { SearchTermRepository } from './search-term.repository';
 
 /** Every SQL statement about `customer_channels`, scoped to one brand. */
 export class ChannelRepository {
-  constructor(private readonly manager: EntityManager) {}
+  /** Kept in step with every write below (see SearchTermRepository). */
+  private readonly searchTerms: SearchTermRepository;
+
+  constructor(private readonly manager: EntityManager) {
+    this.searchTerms = new SearchTermRepository(manager);
+  }
 
   /** The channels of many customers, one statement per chunk of customers; each customer's oldest first. */
   async findByCustomers(brand: string, customerIds: readonly string[], type: ChannelType | null): Promise<CustomerChannelEntity[]> {
@@ -29,6 +35,7 @@ export class ChannelRepository {
   async insert(channels: CustomerChannelEntity[]): Promise<void> {
     if (channels.length === 0) return;
     await this.manager.createQueryBuilder().insert().into(CustomerChannelEntity).values(channels).execute();
+    await this.searchTerms.insertForChannels(channels);
   }
 
   /** Returns whether a row was deleted. */
@@ -39,6 +46,7 @@ export class ChannelRepository {
       .from(CustomerChannelEntity)
       .where({ brand, customerId, id: channelId })
       .execute();
+    await this.searchTerms.deleteForChannel(brand, customerId, channelId);
     return (result.affected ?? 0) > 0;
   }
 
@@ -50,6 +58,7 @@ export class ChannelRepository {
       .from(CustomerChannelEntity)
       .where({ brand, customerId })
       .execute();
+    await this.searchTerms.deleteByCustomer(brand, customerId, true);
   }
 
   private select(brand: string): SelectQueryBuilder<CustomerChannelEntity> {

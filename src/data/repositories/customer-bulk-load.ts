@@ -1,6 +1,8 @@
-import { DataSource } from 'typeorm';
+import { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
 import { CustomerEntity } from '../entities/customer.entity';
+import { CustomerSearchTermEntity } from '../entities/customer-search-term.entity';
 import { insertRows } from '../multi-row-insert';
+import { customerTermRows } from './search-term.repository';
 
 /** The largest number of placeholders a MySQL prepared statement takes. */
 const MYSQL_MAX_PLACEHOLDERS = 65_535;
@@ -73,44 +75,69 @@ async function withIndexesDeferred<T>(dataSource: DataSource, table: string, loa
  * while the server writes the previous ones. SQLite (one in-process connection,
  * no network to hide) takes `insertRows`' statements in the same transactions.
  * With `deferIndexes`, MySQL builds the non-unique indexes after the load.
- * Unlike the service's writes there are no events, versions or retries: the
+ * Search terms are written with the rows. Unlike the service's writes there
+ * are no events, versions or retries: the
  * rows are new, and a failure rolls back the transaction that was running.
  */
 export async function bulkLoadCustomers(dataSource: DataSource, options: BulkLoadOptions): Promise<number> {
   if (options.deferIndexes && dataSource.options.type === 'mysql') {
     const table = dataSource.getMetadata(CustomerEntity).tableName;
-    return withIndexesDeferred(dataSource, table, () => loadRows(dataSource, options));
+    const terms = dataSource.getMetadata(CustomerSearchTermEntity).tableName;
+    return withIndexesDeferred(dataSource, table, () => withIndexesDeferred(dataSource, terms, () => loadRows(dataSource, options)));
   }
   return loadRows(dataSource, options);
 }
 
-async function loadRows(dataSource: DataSource, options: BulkLoadOptions): Promise<number> {
-  const metadata = dataSource.getMetadata(CustomerEntity);
+/**
+ * MySQL: inserts rows of one entity with prepared multi-row statements of as
+ * many rows as a prepared statement has placeholders for, on one connection.
+ * mysql2 prepares a statement once per connection and SQL text and reuses it,
+ * so every full chunk shares one; only the last, shorter chunk is prepared anew.
+ */
+function preparedInserter<T extends ObjectLiteral>(dataSource: DataSource, entity: EntityTarget<T>, connection: MysqlConnection) {
+  const metadata = dataSource.getMetadata(entity);
   const columns = metadata.columns;
-  const mysql = dataSource.options.type === 'mysql';
-  const rowsPerStatement = mysql ? Math.floor(MYSQL_MAX_PLACEHOLDERS / columns.length) : options.rowsPerTransaction;
   const driver = dataSource.driver;
   const name = (column: string) => driver.escape(column);
+  const rowsPerStatement = Math.floor(MYSQL_MAX_PLACEHOLDERS / columns.length);
   const tuple = `(${columns.map(() => '?').join(', ')})`;
   const statementFor = (rows: number) =>
     `INSERT INTO ${name(metadata.tableName)} (${columns.map((column) => name(column.databaseName)).join(', ')}) VALUES ${Array.from({ length: rows }, () => tuple).join(', ')}`;
   const fullStatement = statementFor(rowsPerStatement);
+  const insert = async (rows: readonly T[]): Promise<void> => {
+    for (let start = 0; start < rows.length; start += rowsPerStatement) {
+      const chunk = rows.slice(start, start + rowsPerStatement);
+      const values: unknown[] = [];
+      for (const row of chunk) {
+        for (const column of columns) values.push(driver.preparePersistentValue(column.getEntityValue(row), column) ?? null);
+      }
+      const sql = chunk.length === rowsPerStatement ? fullStatement : statementFor(chunk.length);
+      await new Promise<void>((resolve, reject) => connection.execute(sql, values, (error) => (error ? reject(error) : resolve())));
+    }
+  };
+  return { insert, rowsPerStatement };
+}
 
+async function loadRows(dataSource: DataSource, options: BulkLoadOptions): Promise<number> {
+  const mysql = dataSource.options.type === 'mysql';
   const queryRunner = dataSource.createQueryRunner();
   try {
     const connection = (await queryRunner.connect()) as MysqlConnection;
+    const customers = preparedInserter(dataSource, CustomerEntity, connection);
+    const terms = preparedInserter(dataSource, CustomerSearchTermEntity, connection);
+    const rowsPerStatement = mysql ? customers.rowsPerStatement : options.rowsPerTransaction;
+    // The search terms go in with their customers, in the same transaction, as every other write of customers does.
     const write = async (rows: CustomerEntity[]): Promise<void> => {
       if (!mysql) {
         await insertRows(queryRunner.manager, CustomerEntity, rows);
+        await insertRows(queryRunner.manager, CustomerSearchTermEntity, customerTermRows(rows));
         return;
       }
-      const values: unknown[] = [];
-      for (const row of rows) {
-        for (const column of columns) values.push(driver.preparePersistentValue(column.getEntityValue(row), column) ?? null);
-      }
-      // mysql2 prepares a statement once per connection and SQL text, and reuses it: every full chunk shares one.
-      const sql = rows.length === rowsPerStatement ? fullStatement : statementFor(rows.length);
-      await new Promise<void>((resolve, reject) => connection.execute(sql, values, (error) => (error ? reject(error) : resolve())));
+      const writing = customers.insert(rows);
+      // Built while the server writes the customers.
+      const termRows = customerTermRows(rows);
+      await writing;
+      await terms.insert(termRows);
     };
 
     let inserted = 0;

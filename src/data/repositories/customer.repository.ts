@@ -7,6 +7,13 @@ import { PageSlice } from '../../core/paging/connection';
 import { Keyset, readKeysetPage } from '../keyset';
 import { insertRows } from '../multi-row-insert';
 import { readByKeys, readEntities } from '../read-entities';
+import { SEARCHABLE_COLUMNS, SearchTermRepository } from './search-term.repository';
+import { SearchWord } from '../../core/search/search-text';
+import { rarestWord, WORD_DRIVES_BELOW, wordCheck, wordIn } from './customer-search';
+import { prefixRange } from '../prefix-range';
+import { AliasRepository } from './alias.repository';
+
+export { prefixRange } from '../prefix-range';
 
 /** A filter already validated and normalised by the service (lower-cased keys, E.164, canonical tags). */
 export interface CustomerQuery {
@@ -23,6 +30,8 @@ export interface CustomerQuery {
   createdBefore?: Date;
   updatedAfter?: Date;
   updatedBefore?: Date;
+  /** Every word must match a search term of the customer (see core/search/search-text.ts). */
+  searchWords?: SearchWord[];
   includeDeleted: boolean;
 }
 
@@ -55,7 +64,12 @@ function selectiveFilter(filter: CustomerQuery): boolean {
 
 /** Every SQL statement about the `customers` table. Every method is scoped to one brand. */
 export class CustomerRepository {
-  constructor(private readonly manager: EntityManager) {}
+  /** Kept in step with every write below (see SearchTermRepository). */
+  private readonly searchTerms: SearchTermRepository;
+
+  constructor(private readonly manager: EntityManager) {
+    this.searchTerms = new SearchTermRepository(manager);
+  }
 
   async findByIds(brand: string, ids: readonly string[], includeDeleted: boolean): Promise<CustomerEntity[]> {
     return readByKeys(ids, (chunk) => {
@@ -128,9 +142,20 @@ export class CustomerRepository {
     request: PageRequest,
     bounds: { after: CursorKey | null; before: CursorKey | null },
   ): Promise<PageSlice<CustomerEntity>> {
-    const query = this.filtered(brand, filter);
+    filter = await this.followAliases(brand, filter);
+    let selective = selectiveFilter(filter);
+    let drivingWord: number | undefined;
+    if (!selective && filter.searchWords !== undefined && filter.searchWords.length > 0) {
+      // A rare word picks out few customers by its own index; a common one is cheaper checked along the order's index.
+      const rarest = await rarestWord(this.manager, brand, filter.searchWords);
+      if (rarest.count < WORD_DRIVES_BELOW) {
+        selective = true;
+        drivingWord = rarest.index;
+      }
+    }
+    const query = this.filtered(brand, filter, drivingWord);
     return readKeysetPage(query, keyset, request, bounds, {
-      index: selectiveFilter(filter) ? undefined : this.pageIndex(keyset, filter.includeDeleted),
+      index: selective ? undefined : this.pageIndex(keyset, filter.includeDeleted),
       run: (sql, parameters) => this.manager.query(sql, parameters),
     });
   }
@@ -147,12 +172,29 @@ export class CustomerRepository {
   }
 
   async count(brand: string, filter: CustomerQuery): Promise<number> {
-    return this.filtered(brand, filter).getCount();
+    const followed = await this.followAliases(brand, filter);
+    // Counting reads every match: the rarest word's matches through the term index, never a check on every customer.
+    const words = followed.searchWords ?? [];
+    const drivingWord = words.length > 0 && !selectiveFilter(followed) ? (await rarestWord(this.manager, brand, words)).index : undefined;
+    return this.filtered(brand, followed, drivingWord).getCount();
+  }
+
+  /**
+   * The filter with merged ids among its `ids` replaced by their survivors
+   * (one statement, only when the filter names ids), so a list by ids answers
+   * with the survivor of a merged id, once however many of its ids are asked.
+   */
+  private async followAliases(brand: string, filter: CustomerQuery): Promise<CustomerQuery> {
+    if (filter.ids === undefined || filter.ids.length === 0) return filter;
+    const survivors = await new AliasRepository(this.manager).survivorsOf(brand, filter.ids);
+    if (survivors.size === 0) return filter;
+    return { ...filter, ids: [...new Set(filter.ids.map((id) => survivors.get(id) ?? id))] };
   }
 
   /** Inserts new customers, one statement per thousand or so; an external id another customer holds is a unique violation. */
   async insert(customers: CustomerEntity[]): Promise<void> {
     await insertRows(this.manager, CustomerEntity, customers);
+    await this.searchTerms.insertForCustomers(customers);
   }
 
   /**
@@ -166,7 +208,26 @@ export class CustomerRepository {
    */
   async insertOrLock(customers: CustomerEntity[]): Promise<{ allInserted: boolean }> {
     const { inserted } = await insertRows(this.manager, CustomerEntity, customers, { kind: 'keep', target: ['brand', 'external_id'] });
-    return { allInserted: inserted === customers.length };
+    const allInserted = inserted === customers.length;
+    // Only the rows that went in get terms (a kept row has its own already); which they are is read only when some did not.
+    const written = allInserted ? customers : await this.existing(customers);
+    await this.searchTerms.insertForCustomers(written);
+    return { allInserted };
+  }
+
+  /** Those of these new rows that the database holds (by id). */
+  private async existing(customers: CustomerEntity[]): Promise<CustomerEntity[]> {
+    const rows = await readByKeys(
+      customers.map((customer) => customer.id),
+      (ids) =>
+        this.manager
+          .createQueryBuilder(CustomerEntity, ALIAS)
+          .select(`${ALIAS}.id`, 'id')
+          .where(`${ALIAS}.id IN (:...ids)`, { ids })
+          .getRawMany<{ id: string }>(),
+    );
+    const present = new Set(rows.map((row) => row.id));
+    return customers.filter((customer) => present.has(customer.id));
   }
 
   /**
@@ -178,6 +239,7 @@ export class CustomerRepository {
    */
   async writeLocked(customers: CustomerEntity[]): Promise<void> {
     await insertRows(this.manager, CustomerEntity, customers, { kind: 'overwrite', target: ['id'], fixed: ['id', 'brand', 'created_at'] });
+    await this.searchTerms.replaceForCustomers(customers);
   }
 
   /**
@@ -191,7 +253,14 @@ export class CustomerRepository {
       .set(changes as CustomerRow)
       .where('id = :id AND brand = :brand AND version = :version', { id, brand, version })
       .execute();
-    return (result.affected ?? 0) === 1;
+    const written = (result.affected ?? 0) === 1;
+    const searchable = SEARCHABLE_COLUMNS.filter((column) => column in changes);
+    if (written && searchable.length > 0) {
+      // The terms are made of all of these columns together: a write of some of them would leave the others unknown here.
+      if (searchable.length < SEARCHABLE_COLUMNS.length) throw new Error('updateIfVersion writes the searchable columns all together or none');
+      await this.searchTerms.replaceForCustomers([{ ...(changes as CustomerColumns), id, brand }]);
+    }
+    return written;
   }
 
   /** Erasure: removes the row for good. Returns whether a row was deleted. */
@@ -202,6 +271,7 @@ export class CustomerRepository {
       .from(CustomerEntity)
       .where('brand = :brand AND id = :id', { brand, id })
       .execute();
+    await this.searchTerms.deleteByCustomer(brand, id);
     return (result.affected ?? 0) > 0;
   }
 
@@ -209,7 +279,8 @@ export class CustomerRepository {
     return this.manager.createQueryBuilder(CustomerEntity, ALIAS).where(`${ALIAS}.brand = :brand`, { brand });
   }
 
-  private filtered(brand: string, filter: CustomerQuery): SelectQueryBuilder<CustomerEntity> {
+  /** The filter as conditions on `customers`; `drivingWord` is the search word written for the planner to start from. */
+  private filtered(brand: string, filter: CustomerQuery, drivingWord?: number): SelectQueryBuilder<CustomerEntity> {
     const query = this.select(brand);
     if (!filter.includeDeleted) query.andWhere(`${ALIAS}.deletedAt IS NULL`);
     if (filter.ids) query.andWhere(`${ALIAS}.id IN (:...ids)`, { ids: filter.ids.length > 0 ? filter.ids : [''] });
@@ -251,24 +322,13 @@ export class CustomerRepository {
     ranges.forEach(([value, column, operator], index) => {
       if (value !== undefined) query.andWhere(`${ALIAS}.${column} ${operator} :range${index}`, { [`range${index}`]: value });
     });
+    const words = (filter.searchWords ?? []).map((word, index): [SearchWord, string] => [word, `word${index}`]);
+    if (drivingWord !== undefined && words[drivingWord]) {
+      const [word, name] = words[drivingWord]!;
+      query.andWhere(...wordIn(`${ALIAS}.id`, word, name, words.filter((_, index) => index !== drivingWord)));
+    } else {
+      for (const [word, name] of words) query.andWhere(...wordCheck(`${ALIAS}.id`, word, name));
+    }
     return query;
   }
-}
-
-const MAX_CODE_POINT = 0x10ffff;
-
-/**
- * The texts that start with `prefix` are exactly those in [from, below) in code
- * point order, which is how both dialects compare the exact key columns
- * (SQLite's memcmp of UTF-8, MySQL's NO PAD binary collation). `below` is the
- * prefix with its last code point raised by one (dropping trailing U+10FFFF,
- * skipping surrogates); null when no text is above every extension of it.
- */
-export function prefixRange(prefix: string): { from: string; below: string | null } {
-  const codePoints = Array.from(prefix, (character) => character.codePointAt(0)!);
-  while (codePoints.length > 0 && codePoints[codePoints.length - 1] === MAX_CODE_POINT) codePoints.pop();
-  if (codePoints.length === 0) return { from: prefix, below: null };
-  const next = codePoints.pop()! + 1;
-  codePoints.push(next === 0xd800 ? 0xe000 : next);
-  return { from: prefix, below: String.fromCodePoint(...codePoints) };
 }

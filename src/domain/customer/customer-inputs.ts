@@ -35,4 +35,5 @@ export interface CustomerListFilter {
   updatedAfter?: Date | null;
   updatedBefore?: Date | null;
   includeDeleted?: boolean | null;
+  search?: string | null;
 }

@@ -4,10 +4,16 @@ import { filterInstant } from '../date-range.rules';
 import { canonicalLanguageTag, caseKey, characterCount, NAME_MAX_LENGTH, normalizePhoneNumber } from '../field.rules';
 import { CustomerOrderBy, CustomerSortField, SortDirection } from '../../core/customer-order';
 import { CustomerListFilter } from './customer-inputs';
+import { searchWords } from '../../core/search/search-text';
 
 export const MAX_FILTER_IDS = 1000;
 /** A name prefix can match at most a given name, a space and a family name. */
 export const MAX_NAME_FILTER_LENGTH = 2 * NAME_MAX_LENGTH + 1;
+
+/** A search is what a person types: longer ones are refused rather than read. */
+export const MAX_SEARCH_LENGTH = 1000;
+/** Each word is one more condition on every row a page reads. */
+export const MAX_SEARCH_WORDS = 10;
 
 export const DEFAULT_CUSTOMER_ORDER: CustomerOrderBy = { field: CustomerSortField.CREATED_AT, direction: SortDirection.ASC };
 
@@ -54,6 +60,15 @@ export function toCustomerQuery(filter: CustomerListFilter | null | undefined): 
     query.channelValues = phoneNumber && phoneNumber !== filter.channelValue ? [filter.channelValue, phoneNumber] : [filter.channelValue];
   }
   if (filter.hasFlag != null) query.hasFlag = filter.hasFlag;
+  if (filter.search != null) {
+    if (characterCount(filter.search) > MAX_SEARCH_LENGTH) {
+      throw badUserInput(`\`filter.search\` may be at most ${MAX_SEARCH_LENGTH} characters long.`, 'filter');
+    }
+    const words = searchWords(filter.search);
+    if (words.length > MAX_SEARCH_WORDS) throw badUserInput(`\`filter.search\` may hold at most ${MAX_SEARCH_WORDS} words.`, 'filter');
+    // A blank search is no condition, like a blank name.
+    if (words.length > 0) query.searchWords = words;
+  }
   if (filter.createdAfter != null) query.createdAfter = filterInstant(filter.createdAfter, 'filter.createdAfter');
   if (filter.createdBefore != null) query.createdBefore = filterInstant(filter.createdBefore, 'filter.createdBefore');
   if (filter.updatedAfter != null) query.updatedAfter = filterInstant(filter.updatedAfter, 'filter.updatedAfter');

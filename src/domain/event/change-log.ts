@@ -23,8 +23,28 @@ export async function recordActivities(repositories: Repositories, activities: r
  * event, which carries only the customer's id.
  */
 export async function recordPurge(repositories: Repositories, customer: { id: string; brand: string }, now: Date): Promise<void> {
-  await repositories.events.deleteByCustomer(customer.brand, customer.id);
-  await repositories.events.insert([changeEvent(customer, CustomerEventType.PURGED, now)]);
+  // The ids merged into this customer are erased with it: their aliases, their earlier events, and a PURGED event each.
+  const aliasIds = await repositories.aliases.deleteBySurvivor(customer.brand, customer.id);
+  const erased = [customer, ...aliasIds.map((id) => ({ id, brand: customer.brand }))];
+  for (const { id } of erased) await repositories.events.deleteByCustomer(customer.brand, id);
+  await repositories.events.insert(erased.map((id) => changeEvent(id, CustomerEventType.PURGED, now)));
+}
+
+/**
+ * A merge: the survivor's `customer.merged` activity with its MERGED event
+ * (see `eventsOf`), and a MERGED event with the same data for the merged id,
+ * whose feed ends there (its later reads answer with the survivor).
+ */
+export async function recordMerge(repositories: Repositories, activity: CustomerActivityEntity, mergedId: string): Promise<void> {
+  await recordActivities(repositories, [activity]);
+  const data = mergeEventData(activity);
+  await repositories.events.insert([
+    changeEvent({ id: mergedId, brand: activity.brand }, CustomerEventType.MERGED, activity.recordedAt, data),
+  ]);
+}
+
+function mergeEventData(activity: CustomerActivityEntity): Record<string, string> {
+  return { mergedCustomerId: String(activity.data.mergedCustomerId), survivorId: activity.customerId };
 }
 
 /**
@@ -59,6 +79,8 @@ export function eventsOf(activity: CustomerActivityEntity): NewCustomerEvent[] {
       return [changeEvent(customer, CustomerEventType.CHANNEL_ADDED, at, { channelId: String(activity.data.channelId) })];
     case SystemActivityType.CHANNEL_REMOVED:
       return [changeEvent(customer, CustomerEventType.CHANNEL_REMOVED, at, { channelId: String(activity.data.channelId) })];
+    case SystemActivityType.MERGED:
+      return [changeEvent(customer, CustomerEventType.MERGED, at, mergeEventData(activity))];
     default:
       return [];
   }

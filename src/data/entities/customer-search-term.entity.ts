@@ -1,0 +1,23 @@
+import { Entity, PrimaryColumn } from 'typeorm';
+
+/**
+ * One search term of a customer (see core/search/search-text.ts): a folded word
+ * start of one of its fields, or marked phone digits. `channelId` is '' for the
+ * customer's own fields and the channel's id for a channel's terms, so a channel
+ * change rewrites only that channel's terms. Written in the transaction of every
+ * change to what it is made of.
+ */
+@Entity({ name: 'customer_search_terms' })
+export class CustomerSearchTermEntity {
+  @PrimaryColumn({ type: 'varchar', length: 64 })
+  brand!: string;
+
+  @PrimaryColumn({ name: 'customer_id', type: 'varchar', length: 30 })
+  customerId!: string;
+
+  @PrimaryColumn({ name: 'channel_id', type: 'varchar', length: 30 })
+  channelId!: string;
+
+  @PrimaryColumn({ type: 'varchar', length: 255 })
+  term!: string;
+}

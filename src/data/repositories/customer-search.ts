@@ -1,0 +1,95 @@
+import { EntityManager } from 'typeorm';
+import { SearchWord } from '../../core/search/search-text';
+import { prefixRange } from '../prefix-range';
+
+/**
+ * Below this many matching terms the rarest word of a search drives the page:
+ * its customers are read through the `(brand, term, customer_id)` index and
+ * sorted. From this many on, the page walks the order's index and checks the
+ * words on each row, which finds a page after reading about
+ * `page size / share of matches` rows.
+ */
+export const WORD_DRIVES_BELOW = 5000;
+
+/** The SQL condition that a term lies in `[from, below)`, with its parameters. */
+function termRange(column: string, prefix: string, name: string): [string, Record<string, string>] {
+  const { from, below } = prefixRange(prefix);
+  if (below === null) return [`${column} >= :${name}From`, { [`${name}From`]: from }];
+  return [`(${column} >= :${name}From AND ${column} < :${name}Below)`, { [`${name}From`]: from, [`${name}Below`]: below }];
+}
+
+/**
+ * The condition that a term (`column`) matches a search word: it starts with
+ * the word's folded text, or with its phone digits. A range, not LIKE: no
+ * character of the word is a wildcard, and the range is an index range on both
+ * dialects (see `prefixRange`).
+ */
+export function wordCondition(column: string, word: SearchWord, name: string): [string, Record<string, string>] {
+  const [text, textParameters] = termRange(column, word.text, `${name}Text`);
+  if (word.phone === null) return [text, textParameters];
+  const [phone, phoneParameters] = termRange(column, word.phone, `${name}Phone`);
+  return [`(${text} OR ${phone})`, { ...textParameters, ...phoneParameters }];
+}
+
+/**
+ * `customerColumn` is a customer with a term matching the word (brand bound as
+ * `:brand`), checked row by row through the primary key `(brand, customer_id,
+ * …)`. A scalar subquery, not EXISTS: MariaDB turns EXISTS into a semi-join
+ * that first materialises every customer the word matches (tens of thousands
+ * for a common word) before the page reads its twenty rows.
+ */
+export function wordCheck(customerColumn: string, word: SearchWord, name: string): [string, Record<string, string>] {
+  const alias = `st_${name}`;
+  const [condition, parameters] = wordCondition(`${alias}.term`, word, name);
+  return [
+    `(SELECT 1 FROM customer_search_terms ${alias} WHERE ${alias}.brand = :brand AND ${alias}.customer_id = ${customerColumn} AND ${condition} LIMIT 1) IS NOT NULL`,
+    parameters,
+  ];
+}
+
+/**
+ * `customerColumn` is among the customers with a term matching `word` and
+ * every one of `others`: the form a planner starts from. The other words are
+ * checked on the term table's primary key inside the subquery, so only the
+ * customers matching all words are looked up in `customers` (and sorted).
+ */
+export function wordIn(
+  customerColumn: string,
+  word: SearchWord,
+  name: string,
+  others: ReadonlyArray<[SearchWord, string]>,
+): [string, Record<string, string>] {
+  const alias = `st_${name}`;
+  const [condition, parameters] = wordCondition(`${alias}.term`, word, name);
+  const checks = others.map(([other, otherName]) => wordCheck(`${alias}.customer_id`, other, otherName));
+  const all = [condition, ...checks.map(([check]) => check)].join(' AND ');
+  return [
+    `${customerColumn} IN (SELECT ${alias}.customer_id FROM customer_search_terms ${alias} WHERE ${alias}.brand = :brand AND ${all})`,
+    Object.assign({}, parameters, ...checks.map(([, checkParameters]) => checkParameters)),
+  ];
+}
+
+/**
+ * How many terms match each word, counted up to WORD_DRIVES_BELOW (a bounded
+ * read of the term index per word), in one statement: the rarest word and
+ * whether it is rare enough to drive the page.
+ */
+export async function rarestWord(manager: EntityManager, brand: string, words: readonly SearchWord[]): Promise<{ index: number; count: number }> {
+  const selects: string[] = [];
+  const parameters: Record<string, string | number> = { brand, probeLimit: WORD_DRIVES_BELOW };
+  words.forEach((word, index) => {
+    const [condition, wordParameters] = wordCondition('t.term', word, `probe${index}`);
+    Object.assign(parameters, wordParameters);
+    selects.push(
+      `(SELECT COUNT(*) FROM (SELECT 1 AS hit FROM customer_search_terms t WHERE t.brand = :brand AND ${condition} LIMIT :probeLimit) p${index}) AS w${index}`,
+    );
+  });
+  const [sql, values] = manager.connection.driver.escapeQueryWithParameters(`SELECT ${selects.join(", ")}`, parameters);
+  const [row] = (await manager.query(sql, values)) as Array<Record<string, number | string>>;
+  let best = { index: 0, count: Number.POSITIVE_INFINITY };
+  words.forEach((_, index) => {
+    const count = Number(row?.[`w${index}`] ?? 0);
+    if (count < best.count) best = { index, count };
+  });
+  return best;
+}

@@ -1,0 +1,405 @@
+import { SearchAndMerge1765600000000 } from '../../src/data/migrations/1765600000000-search-and-merge';
+import { WORD_DRIVES_BELOW } from '../../src/data/repositories/customer-search';
+import {
+  createValidCustomer,
+  CustomerView,
+  dataOf,
+  deleteCustomer,
+  onlyErrorOf,
+  seedCustomers,
+  uniqueLetters,
+  updateCustomer,
+  upsertCustomer,
+  upsertCustomers,
+  gql,
+} from '../helpers/customer-api';
+import { addChannel, addFlag, removeChannel } from '../helpers/nested-api';
+import { describeDb, startTestServer, TestServer } from '../helpers/test-server';
+import { bearer, hs256Token, TEST_JWT_SECRET } from '../helpers/tokens';
+
+jest.setTimeout(120_000);
+
+interface SearchPage {
+  customers: {
+    nodes: Array<{ id: string }>;
+    pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+    totalCount?: number;
+  };
+}
+
+const SEARCH = /* GraphQL */ `
+  query Search($first: Int, $after: String, $last: Int, $before: String, $filter: CustomerFilter, $orderBy: CustomerOrder) {
+    customers(first: $first, after: $after, last: $last, before: $before, filter: $filter, orderBy: $orderBy) {
+      nodes {
+        id
+      }
+      pageInfo {
+        hasNextPage
+        hasPreviousPage
+        startCursor
+        endCursor
+      }
+    }
+  }
+`;
+
+async function searchIds(t: TestServer, search: string, filter: Record<string, unknown> = {}): Promise<string[]> {
+  const data = await gql<SearchPage>(t, SEARCH, { first: 1000, filter: { ...filter, search } });
+  return data.customers.nodes.map((node) => node.id);
+}
+
+/** Whether a search finds the customer (other customers may match too). */
+async function finds(t: TestServer, search: string, id: string, filter: Record<string, unknown> = {}): Promise<boolean> {
+  return (await searchIds(t, search, filter)).includes(id);
+}
+
+describeDb('CustomerFilter.search', () => {
+  let t: TestServer;
+
+  beforeAll(async () => {
+    t = await startTestServer();
+  });
+
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  describe('matching rules', () => {
+    let tag: string;
+    let customer: CustomerView;
+
+    beforeAll(async () => {
+      tag = uniqueLetters();
+      customer = await createValidCustomer(t, {
+        givenName: `Anne-Marie${tag}`,
+        familyName: `Müller${tag}`,
+        emailAddress: `J.Smith+${tag}@Gmail-Mail.com`,
+        phoneNumber: '+49 30 726219941',
+        externalId: `CRM-${tag}-77`,
+        channels: [
+          { type: 'FACEBOOK', value: `fb.handle${tag}` },
+          { type: 'EMAIL', value: `other_${tag}@work.example` },
+          { type: 'WHATSAPP', value: '+44 20 7946 0958' },
+        ],
+      });
+    });
+
+    it.each([
+      ['the start of the given name', () => `anne-marie${tag.slice(0, 3)}`, true],
+      ['a later word of the given name', () => `marie${tag}`, true],
+      ['the middle of a word of the given name', () => `nne-marie${tag}`, false],
+      ['the family name without its accent', () => `muller${tag}`, true],
+      ['the family name in capitals with its accent', () => `MÜLLER${tag.toUpperCase()}`, true],
+      ['the family name spelt with another letter', () => `mxller${tag}`, false],
+      ['the middle of the family name', () => `ller${tag}`, false],
+      ['the local part of the e-mail address', () => `j.smith+${tag}`, true],
+      ['a word of the e-mail address after "."', () => `smith+${tag}`, true],
+      ['a word of the e-mail address after "+"', () => `${tag}@gmail`, true],
+      ['a word of the e-mail address after "-"', () => `mail.com ${tag}`, true],
+      ['the whole e-mail address, in another case', () => `J.SMITH+${tag.toUpperCase()}@GMAIL-MAIL.COM`, true],
+      ['the e-mail address with a wrong domain', () => `j.smith+${tag}@yahoo`, false],
+      ['the start of the external id', () => `crm-${tag}`, true],
+      ['a later word of the external id', () => `${tag}-77`, true],
+      ['an external id word that is not there', () => `${tag}-78`, false],
+      ['a word of a FACEBOOK channel value', () => `handle${tag}`, true],
+      ['an EMAIL channel value', () => `other_${tag}`, true],
+      ['the middle of a channel word', () => `andle${tag}`, false],
+    ])('%s', async (_, search, expected) => {
+      expect(await finds(t, search(), customer.id)).toBe(expected);
+    });
+
+    it.each([
+      ['4 digits from the middle of the phone number', '7262', true],
+      ['the whole number as E.164', '+4930726219941', true],
+      ['the number with its punctuation', '(0)30-7262', false],
+      ['digits that are not in the number', '72629', false],
+      ['digits of the WhatsApp channel', '79460958', true],
+    ])('%s (%s)', async (_, digits, expected) => {
+      expect(await finds(t, `${digits} ${tag}`, customer.id)).toBe(expected);
+    });
+
+    it('takes a word of three digits as text, never as part of the phone number', async () => {
+      const id = (await createValidCustomer(t, { givenName: `Short${tag}`, familyName: 'Digits', phoneNumber: '+4930726219941' })).id;
+      expect(await finds(t, `short${tag} 726`, id)).toBe(false);
+      expect(await finds(t, `short${tag} 7262`, id)).toBe(true);
+    });
+
+    it('needs every word to match, in any order', async () => {
+      expect(await finds(t, `gmail muller${tag} anne`, customer.id)).toBe(true);
+      expect(await finds(t, `muller${tag} hotmail`, customer.id)).toBe(false);
+    });
+
+    it('drops punctuation around words ("Müller," finds Müller)', async () => {
+      expect(await finds(t, `Müller${tag}, @gmail`, customer.id)).toBe(true);
+    });
+
+    it('folds letters that have no accent to drop (ß, ø, æ, ł)', async () => {
+      const other = uniqueLetters();
+      const id = (await createValidCustomer(t, { givenName: `Łukasz${other}`, familyName: `Straße Søren Æsir` })).id;
+      expect(await finds(t, `lukasz${other} strasse soren aesir`, id)).toBe(true);
+      expect(await finds(t, `LUKASZ${other} STRAẞE`, id)).toBe(true);
+    });
+
+    it('combines with the other filters', async () => {
+      expect(await finds(t, `muller${tag}`, customer.id, { externalId: `CRM-${tag}-77` })).toBe(true);
+      expect(await finds(t, `muller${tag}`, customer.id, { externalId: 'another' })).toBe(false);
+      expect(await finds(t, `muller${tag}`, customer.id, { ids: [customer.id] })).toBe(true);
+    });
+
+    it('treats a blank search as no condition', async () => {
+      expect(await searchIds(t, '   ', { ids: [customer.id] })).toEqual([customer.id]);
+    });
+  });
+
+  describe('consistent with writes (the next request sees the change)', () => {
+    it('finds a customer right after createCustomer', async () => {
+      const tag = uniqueLetters();
+      const { id } = await createValidCustomer(t, { givenName: 'Fresh', familyName: `Made${tag}` });
+      expect(await searchIds(t, `made${tag}`)).toEqual([id]);
+    });
+
+    it('follows updateCustomer: the old name no longer matches, the new one does', async () => {
+      const tag = uniqueLetters();
+      const { id } = await createValidCustomer(t, { givenName: 'Before', familyName: `Old${tag}`, emailAddress: `old${tag}@example.com` });
+      expect((await updateCustomer(t, { id, familyName: `New${tag}`, emailAddress: null })).userErrors).toEqual([]);
+      expect(await searchIds(t, `old${tag}`)).toEqual([]);
+      expect(await searchIds(t, `new${tag}`)).toEqual([id]);
+    });
+
+    it('follows upsertCustomer and upsertCustomers', async () => {
+      const tag = uniqueLetters();
+      const created = await upsertCustomer(t, { externalId: `u-${tag}`, givenName: 'Up', familyName: `First${tag}` });
+      expect(await searchIds(t, `first${tag}`)).toEqual([created.customer!.id]);
+      await upsertCustomer(t, { externalId: `u-${tag}`, familyName: `Second${tag}` });
+      expect(await searchIds(t, `first${tag}`)).toEqual([]);
+      expect(await searchIds(t, `second${tag}`)).toEqual([created.customer!.id]);
+      const bulk = await upsertCustomers(t, [
+        { externalId: `u-${tag}`, familyName: `Third${tag}` },
+        { externalId: `v-${tag}`, givenName: 'Bulk', familyName: `Third${tag}` },
+      ]);
+      expect(bulk.results.flatMap((result) => result.userErrors)).toEqual([]);
+      expect((await searchIds(t, `third${tag}`)).sort()).toEqual(bulk.results.map((result) => result.customer!.id).sort());
+      expect(await searchIds(t, `second${tag}`)).toEqual([]);
+    });
+
+    it('follows channel adds and removals', async () => {
+      const tag = uniqueLetters();
+      const { id } = await createValidCustomer(t, { givenName: 'Chan', familyName: 'Nel' });
+      const added = await addChannel(t, id, { type: 'TWITTER', value: `@tw${tag}` });
+      expect(await searchIds(t, `tw${tag}`)).toEqual([id]);
+      expect((await removeChannel(t, id, added.channel!.id)).userErrors).toEqual([]);
+      expect(await searchIds(t, `tw${tag}`)).toEqual([]);
+    });
+
+    it('leaves soft-deleted customers out unless includeDeleted, and purged ones out for good', async () => {
+      const tag = uniqueLetters();
+      const { id } = await createValidCustomer(t, { givenName: 'Gone', familyName: `Soon${tag}` });
+      await deleteCustomer(t, id);
+      expect(await searchIds(t, `soon${tag}`)).toEqual([]);
+      expect(await searchIds(t, `soon${tag}`, { includeDeleted: true })).toEqual([id]);
+      const purged = await gql<{ purgeCustomer: { deletedCustomerId: string } }>(
+        t,
+        'mutation ($id: ID!) { purgeCustomer(id: $id) { deletedCustomerId } }',
+        { id },
+      );
+      expect(purged.purgeCustomer.deletedCustomerId).toBe(id);
+      expect(await searchIds(t, `soon${tag}`, { includeDeleted: true })).toEqual([]);
+      expect(await t.sql('SELECT term FROM customer_search_terms WHERE customer_id = ?', [id])).toEqual([]);
+    });
+  });
+
+  describe('hostile searches', () => {
+    it.each([
+      ['%', '%'],
+      ['_', '_'],
+      ['backslash', '\\'],
+      ['quotes', `'" \`; DROP TABLE customers; --`],
+      ['LIKE patterns', '%a%_b\\%'],
+      ['emoji', '😀 👩‍👩‍👧'],
+      ['NUL and other control characters', 'a\u0000b\u0007c'],
+      ['a lone surrogate', 'x\ud800y'],
+      ['characters outside the BMP', '𠀀𝔘 𝓜'],
+      ['ten words', 'a b c d e f g h i j'],
+      ['a word longer than any term', 'x'.repeat(999)],
+    ])('answers %s without an error', async (_, search) => {
+      const response = await t.graphql<SearchPage>(SEARCH, { filter: { search } });
+      expect(response.errors).toBeUndefined();
+      expect(Array.isArray(response.data!.customers.nodes)).toBe(true);
+    });
+
+    it('finds stored values that hold LIKE wildcards literally', async () => {
+      const tag = uniqueLetters();
+      const { id } = await createValidCustomer(t, {
+        givenName: 'Wild',
+        familyName: 'Card',
+        channels: [{ type: 'OTHER', value: `${tag}%_\\x` }],
+      });
+      expect(await searchIds(t, `${tag}%_\\`)).toEqual([id]);
+      expect(await searchIds(t, `${tag}%x`)).toEqual([]);
+    });
+
+    it.each([
+      ['10,000 characters', 'x'.repeat(10_000), /at most 1000 characters/],
+      ['eleven words', 'a b c d e f g h i j k', /at most 10 words/],
+    ])('refuses %s with BAD_USER_INPUT', async (_, search, message) => {
+      const error = onlyErrorOf(await t.graphql(SEARCH, { filter: { search } }));
+      expect(error.code).toBe('BAD_USER_INPUT');
+      expect(error.message).toMatch(message);
+    });
+  });
+
+  describe('paging over many matches', () => {
+    const ORDERS = ['CREATED_AT', 'UPDATED_AT', 'FAMILY_NAME', 'EMAIL_ADDRESS'].flatMap((field) =>
+      ['ASC', 'DESC'].map((direction) => ({ field, direction })),
+    );
+    let tag: string;
+    let matching: string[];
+    let german: Set<string>;
+
+    beforeAll(async () => {
+      tag = uniqueLetters();
+      const inputs = Array.from({ length: 130 }, (_, index) => ({
+        externalId: `page-${tag}-${index}`,
+        givenName: `Pagé${tag}`,
+        // Ties on the family name: the id breaks them.
+        familyName: `Fam${String.fromCharCode(97 + (index % 7))}`,
+        emailAddress: `p${index % 11}.${tag}@example.com`,
+        languageCode: index % 3 === 0 ? 'de' : 'en',
+      }));
+      const customers = await seedCustomers(t, inputs);
+      matching = customers.map((customer) => customer.id);
+      german = new Set(customers.filter((_, index) => index % 3 === 0).map((customer) => customer.id));
+      // Others that share one of the two words only.
+      await seedCustomers(t, [
+        { externalId: `page-${tag}-x`, givenName: `Page${tag}`, familyName: 'Other' },
+        { externalId: `page-${tag}-y`, givenName: 'Nobody', familyName: 'Other', emailAddress: `q.${tag}@example.com` },
+      ]);
+    });
+
+    async function walk(
+      filter: Record<string, unknown>,
+      orderBy: Record<string, string>,
+      direction: 'forward' | 'backward',
+    ): Promise<string[]> {
+      const ids: string[] = [];
+      let cursor: string | null = null;
+      for (let page = 0; page < 100; page += 1) {
+        const variables: Record<string, unknown> =
+          direction === 'forward' ? { first: 17, after: cursor, filter, orderBy } : { last: 17, before: cursor, filter, orderBy };
+        const { customers }: SearchPage = await gql<SearchPage>(t, SEARCH, variables);
+        const pageIds = customers.nodes.map((node) => node.id);
+        if (direction === 'forward') ids.push(...pageIds);
+        else ids.unshift(...pageIds);
+        const more = direction === 'forward' ? customers.pageInfo.hasNextPage : customers.pageInfo.hasPreviousPage;
+        if (!more) return ids;
+        cursor = direction === 'forward' ? customers.pageInfo.endCursor : customers.pageInfo.startCursor;
+      }
+      throw new Error('paging did not end');
+    }
+
+    it.each(ORDERS)('pages forward and backward in $field $direction, each match once', async (orderBy) => {
+      const filter = { search: `page${tag} ${tag}@example` };
+      const forward = await walk(filter, orderBy, 'forward');
+      expect(forward).toHaveLength(matching.length);
+      expect(new Set(forward)).toEqual(new Set(matching));
+      expect(await walk(filter, orderBy, 'backward')).toEqual(forward);
+    });
+
+    it('combines with a language filter and counts the matches', async () => {
+      const filter = { search: `${tag}@example pagé${tag}`, languageCode: 'de' };
+      const forward = await walk(filter, { field: 'FAMILY_NAME', direction: 'DESC' }, 'forward');
+      expect(new Set(forward)).toEqual(german);
+      expect(forward).toHaveLength(german.size);
+      const data = await gql<{ customers: { totalCount: number } }>(
+        t,
+        'query ($filter: CustomerFilter) { customers(first: 1, filter: $filter) { totalCount } }',
+        { filter },
+      );
+      expect(data.customers.totalCount).toBe(german.size);
+    });
+
+    it('combines with hasFlag', async () => {
+      await addFlag(t, matching[5]!, 'vip');
+      expect(await searchIds(t, `page${tag}`, { hasFlag: 'vip' })).toEqual([matching[5]]);
+    });
+
+    it('pages the same when the word is too common to drive the page (the order index is walked)', async () => {
+      // Terms of ids that are no customers make the word common without changing what it finds.
+      const common = `common${tag}`;
+      const rows = [
+        ...Array.from({ length: WORD_DRIVES_BELOW }, (_, index) => `cus_ghost${String(index).padStart(6, '0')}`),
+        ...matching,
+      ].map((id) => ['default', id, '', common]);
+      for (let start = 0; start < rows.length; start += 1000) {
+        const chunk = rows.slice(start, start + 1000);
+        await t.sql(
+          `INSERT INTO customer_search_terms (brand, customer_id, channel_id, term) VALUES ${chunk.map(() => '(?, ?, ?, ?)').join(', ')}`,
+          chunk.flat(),
+        );
+      }
+      for (const orderBy of [ORDERS[0]!, ORDERS[5]!]) {
+        const forward = await walk({ search: common }, orderBy, 'forward');
+        expect(new Set(forward)).toEqual(new Set(matching));
+        expect(forward).toHaveLength(matching.length);
+        expect(await walk({ search: common }, orderBy, 'backward')).toEqual(forward);
+      }
+    });
+
+    it('costs the same number of statements for one word and for ten', async () => {
+      const one = await t.countStatements(() => t.graphql(SEARCH, { first: 20, filter: { search: `page${tag}` } }));
+      const ten = await t.countStatements(() =>
+        t.graphql(SEARCH, { first: 20, filter: { search: `page${tag} ${tag} p1 fam example com 7262 x y z` } }),
+      );
+      expect(one.count).toBeLessThanOrEqual(2);
+      expect(ten.count).toBe(one.count);
+    });
+  });
+
+  describe('the migration', () => {
+    it('builds the terms of the customers that exist when it runs', async () => {
+      const tag = uniqueLetters();
+      const { id } = await createValidCustomer(t, {
+        givenName: 'Back',
+        familyName: `Filled${tag}`,
+        channels: [{ type: 'OTHER', value: `chan${tag}` }],
+      });
+      const runner = t.server.dataSource.createQueryRunner();
+      try {
+        const migration = new SearchAndMerge1765600000000();
+        await migration.down(runner);
+        await migration.up(runner);
+      } finally {
+        await runner.release();
+      }
+      expect(await searchIds(t, `filled${tag}`)).toEqual([id]);
+      expect(await searchIds(t, `chan${tag}`)).toEqual([id]);
+    });
+  });
+});
+
+describeDb('CustomerFilter.search across brands', () => {
+  let t: TestServer;
+
+  beforeAll(async () => {
+    t = await startTestServer({ AUTH_JWT_SECRET: TEST_JWT_SECRET });
+  });
+
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it("finds only the caller's brand's customers", async () => {
+    const alpha = bearer(await hs256Token({ claims: { brand: 'alpha' } }));
+    const beta = bearer(await hs256Token({ claims: { brand: 'beta' } }));
+    const created = dataOf(
+      await t.graphql<{ createCustomer: { customer: { id: string } } }>(
+        'mutation { createCustomer(input: { givenName: "Brand", familyName: "Bound", emailAddress: "shared@brand.example" }) { customer { id } } }',
+        {},
+        alpha,
+      ),
+    );
+    const search = (headers: Record<string, string>) => t.graphql<SearchPage>(SEARCH, { filter: { search: 'bound shared' } }, headers);
+    expect(dataOf(await search(alpha)).customers.nodes).toEqual([{ id: created.createCustomer.customer.id }]);
+    expect(dataOf(await search(beta)).customers.nodes).toEqual([]);
+  });
+});
