@@ -75,6 +75,7 @@ export async function startServer(
     void removeExpiredKeys();
     const keyCleanup = setInterval(removeExpiredKeys, IDEMPOTENCY_CLEANUP_INTERVAL_MS).unref();
     customerApp.changeFeed.start();
+    customerApp.importWorker.start();
 
     let stopping: Promise<void> | undefined;
     const stop = (): Promise<void> => {
@@ -86,6 +87,8 @@ export async function startServer(
         if (config.shutdownDrainMs > 0) await sleep(config.shutdownDrainMs);
         await drainConnections(httpServer, config.shutdownGraceMs);
         await customerApp.apollo.stop();
+        // After the chunk in flight, which commits whole; the lease is given up so another replica resumes at once.
+        await customerApp.importWorker.stop();
         // Events are in the database already; stopping only ends the background work after its step in flight.
         await customerApp.changeFeed.stop();
         await dataSource.destroy();

@@ -13,6 +13,8 @@ import { CustomerFieldsResolver } from './customer/customer-fields.resolver';
 import { CustomerMutationResolver } from './customer/customer-mutation.resolver';
 import { CustomerQueryResolver } from './customer/customer-query.resolver';
 import { CustomerEventResolver } from './event/customer-event.resolver';
+import { CustomerImportResolver } from './import/customer-import.resolver';
+import { CustomerDataExportResolver } from './export/customer-data-export.resolver';
 import { resolveCustomerReference } from './customer/customer.reference';
 import { describeRootTypes } from './root-type-descriptions';
 
@@ -35,6 +37,8 @@ export async function buildCustomerSchema(): Promise<GraphQLSchema> {
       CustomerChannelResolver,
       CustomerActivityResolver,
       CustomerEventResolver,
+      CustomerImportResolver,
+      CustomerDataExportResolver,
     ],
     skipCheck: true,
     authChecker: scopeAuthChecker,

@@ -8,6 +8,9 @@ import { CustomerEntity } from './entities/customer.entity';
 import { CustomerFlagEntity } from './entities/customer-flag.entity';
 import { IdempotencyKeyEntity } from './entities/idempotency-key.entity';
 import { CustomerEventEntity } from './entities/customer-event.entity';
+import { CustomerImportEntity } from './entities/customer-import.entity';
+import { CustomerImportChunkEntity } from './entities/customer-import-chunk.entity';
+import { CustomerImportErrorEntity } from './entities/customer-import-error.entity';
 import { migrations } from './migrations';
 import { mysqlDriverWithSessionSetup } from './mysql-session';
 
@@ -18,6 +21,9 @@ export const entities = [
   CustomerActivityEntity,
   IdempotencyKeyEntity,
   CustomerEventEntity,
+  CustomerImportEntity,
+  CustomerImportChunkEntity,
+  CustomerImportErrorEntity,
 ];
 
 export interface DataSourceOptions {

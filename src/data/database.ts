@@ -6,6 +6,8 @@ import { EventRepository } from './repositories/event.repository';
 import { FlagRepository } from './repositories/flag.repository';
 import { IdempotencyRepository } from './repositories/idempotency.repository';
 import { TransactionRunner } from './transaction-runner';
+import { ImportRepository } from './repositories/import.repository';
+import { CustomerExportRepository } from './repositories/customer-export.repository';
 
 /** The repositories, all bound to one entity manager (the data source's, or a transaction's). */
 export interface Repositories {
@@ -15,6 +17,8 @@ export interface Repositories {
   activities: ActivityRepository;
   idempotencyKeys: IdempotencyRepository;
   events: EventRepository;
+  imports: ImportRepository;
+  exports: CustomerExportRepository;
 }
 
 function repositoriesFor(manager: EntityManager): Repositories {
@@ -25,6 +29,8 @@ function repositoriesFor(manager: EntityManager): Repositories {
     activities: new ActivityRepository(manager),
     idempotencyKeys: new IdempotencyRepository(manager),
     events: new EventRepository(manager),
+    imports: new ImportRepository(manager),
+    exports: new CustomerExportRepository(manager),
   };
 }
 

@@ -7,6 +7,8 @@ import { CustomerFlagService } from './flag/customer-flag.service';
 import { CustomerService } from './customer/customer.service';
 import { CustomerEventService } from './event/customer-event.service';
 import { EventSequencer } from './event/event-sequencer';
+import { CustomerImportService } from './import/customer-import.service';
+import { CustomerExportService } from './export/customer-export.service';
 
 /** The services of one running server; shared by all requests. */
 export interface Services {
@@ -17,6 +19,8 @@ export interface Services {
   events: CustomerEventService;
   /** Numbers committed events for the feed and the relays; one per process. */
   eventSequencer: EventSequencer;
+  imports: CustomerImportService;
+  exports: CustomerExportService;
 }
 
 export function createServices(database: Database, cursorSecret: string, registry: FlagRegistry): Services {
@@ -31,5 +35,7 @@ export function createServices(database: Database, cursorSecret: string, registr
     activities: new CustomerActivityService({ database, cursors }),
     events: new CustomerEventService({ database, cursors, sequencer: eventSequencer }),
     eventSequencer,
+    imports: new CustomerImportService({ database, cursors }),
+    exports: new CustomerExportService(database),
   };
 }

@@ -4,6 +4,7 @@ import { CreateIdempotencyKeys1764200000000 } from './1764200000000-create-idemp
 import { ExactTextAndDates1765000000000 } from './1765000000000-exact-text-and-dates';
 import { CreateCustomerEvents1765200000000 } from './1765200000000-create-customer-events';
 import { KeysetIndexes1765500000000 } from './1765500000000-keyset-indexes';
+import { CreateImports1765700000000 } from './1765700000000-create-imports';
 
 /** Every migration, oldest first. Listed by hand so the same list serves ts and compiled js. */
 export const migrations = [
@@ -13,4 +14,5 @@ export const migrations = [
   ExactTextAndDates1765000000000,
   CreateCustomerEvents1765200000000,
   KeysetIndexes1765500000000,
+  CreateImports1765700000000,
 ];

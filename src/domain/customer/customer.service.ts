@@ -260,6 +260,17 @@ export class CustomerService {
     return { results: results.map((result, index) => ({ ...result, index })), userErrors: [] };
   }
 
+  /**
+   * An import's chunk: upsertMany's rules without its size limit, written in
+   * one transaction together with what `alongside` writes there (the chunk's
+   * progress), which sees every input's result; that transaction is opened
+   * also when no input is valid. An error thrown by `alongside` rolls the whole
+   * chunk back.
+   */
+  async upsertChunk(brand: string, inputs: UpsertCustomerFields[], alongside: UpsertAlongside): Promise<UpsertResult[]> {
+    return this.upsertAll(brand, inputs, (index) => ['inputs', index], alongside);
+  }
+
   async softDelete(brand: string, id: string): Promise<{ deletedCustomerId: string | null; userErrors: UserError[] }> {
     return this.database.transaction(async (repositories) => {
       const current = await repositories.customers.findByIdForUpdate(brand, id);
@@ -285,7 +296,12 @@ export class CustomerService {
    * then planned again as updates of that row. Nothing is retried: no input can
    * lose a race, so none can run out of attempts.
    */
-  private async upsertAll(brand: string, inputs: UpsertCustomerFields[], pathOf: (index: number) => FieldPath): Promise<UpsertResult[]> {
+  private async upsertAll(
+    brand: string,
+    inputs: UpsertCustomerFields[],
+    pathOf: (index: number) => FieldPath,
+    alongside?: UpsertAlongside,
+  ): Promise<UpsertResult[]> {
     const results: UpsertResult[] = new Array<UpsertResult>(inputs.length);
     const groups = new Map<string, UpsertItem[]>();
     inputs.forEach((input, index) => {
@@ -304,7 +320,10 @@ export class CustomerService {
       groups.set(externalId!, group);
     });
     const externalIds = inLockOrder([...groups.keys()]);
-    if (externalIds.length === 0) return results;
+    if (externalIds.length === 0) {
+      if (alongside) await this.database.transaction((repositories) => alongside(repositories, results));
+      return results;
+    }
     const plans = await this.database.transaction(async (repositories) => {
       const now = this.now();
       const plan = (externalId: string, current: CustomerEntity | null) => this.planUpsert(brand, groups.get(externalId)!, current, now);
@@ -330,6 +349,10 @@ export class CustomerService {
         repositories,
         all.flatMap((item) => item.activities),
       );
+      if (alongside) {
+        for (const item of all) for (const [index, result] of item.results) results[index] = result;
+        await alongside(repositories, results);
+      }
       return all;
     });
     for (const item of plans) for (const [index, result] of item.results) results[index] = result;
@@ -433,6 +456,9 @@ export class CustomerService {
     }
   }
 }
+
+/** Work done in an upsert's transaction after its writes, with every input's result (see `upsertChunk`). */
+export type UpsertAlongside = (repositories: Repositories, results: readonly UpsertResult[]) => Promise<void>;
 
 /** One valid upsert input, at its place in the call. */
 interface UpsertItem {
