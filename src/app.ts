@@ -154,7 +154,7 @@ export async function createCustomerApp({
     }),
   );
   app.use(importRoutes({ authenticate, imports: services.imports, config: config.imports, logger, onQueued: () => importWorker.wake() }));
-  app.use(exportRoutes({ authenticate, exports: services.exports, pageSize: config.exportPageSize, logger }));
+  app.use(exportRoutes({ authenticate, customerExports: services.exports, pageSize: config.exportPageSize, logger }));
   app.use(bodyErrorHandler);
   return { app, metrics, apollo, database, services, lifecycle, changeFeed, importWorker };
 }

@@ -31,7 +31,7 @@ type Format = keyof typeof FORMATS;
 
 export interface ExportRouteDeps {
   authenticate: Authenticate;
-  exports: CustomerExportService;
+  customerExports: CustomerExportService;
   pageSize: number;
   logger: Logger;
 }
@@ -43,7 +43,7 @@ export interface ExportRouteDeps {
  * socket drained), so a slow client holds back the reads instead of filling
  * the server's memory; a client that goes away stops them.
  */
-export function exportRoutes({ authenticate, exports, pageSize, logger }: ExportRouteDeps): Router {
+export function exportRoutes({ authenticate, customerExports, pageSize, logger }: ExportRouteDeps): Router {
   const router = Router();
   router.get(EXPORT_PATH, async (req, res) => {
     const caller = await restCaller(authenticate, req, res, Scope.READ);
@@ -56,7 +56,7 @@ export function exportRoutes({ authenticate, exports, pageSize, logger }: Export
     const format = requested as Format;
     let gone = false;
     res.once('close', () => (gone = !res.writableFinished));
-    const pages = exports.livePages(caller.brand, pageSize);
+    const pages = customerExports.livePages(caller.brand, pageSize);
     try {
       let first = true;
       for await (const page of pages) {

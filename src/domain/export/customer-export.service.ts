@@ -67,19 +67,19 @@ export class CustomerExportService {
    * customer with this id.
    */
   async dataExport(brand: string, id: string): Promise<Record<string, unknown> | null> {
-    const { exports, customers, events } = this.database.read;
+    const { exports: pages, customers, events } = this.database.read;
     const customer = await customers.findById(brand, id, true);
     if (!customer) return null;
     const channels = await readAll(
-      (after: string | null) => exports.channelsPage(brand, id, after, DATA_PAGE),
+      (after: string | null) => pages.channelsPage(brand, id, after, DATA_PAGE),
       (row) => row.id,
     );
     const flags = await readAll(
-      (after: string | null) => exports.flagsPage(brand, id, after, DATA_PAGE),
+      (after: string | null) => pages.flagsPage(brand, id, after, DATA_PAGE),
       (row) => row.name,
     );
     const activities = await readAll(
-      (after: { occurredAt: Date; id: string } | null) => exports.activitiesPage(brand, id, after, DATA_PAGE),
+      (after: { occurredAt: Date; id: string } | null) => pages.activitiesPage(brand, id, after, DATA_PAGE),
       (row) => ({ occurredAt: row.occurredAt, id: row.id }),
     );
     const changeEvents = await events.byCustomer(brand, id);
