@@ -25,9 +25,10 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
-import { createConnection, createPool } from 'mysql2/promise';
+import { createPool } from 'mysql2/promise';
 import { newCustomerRow } from '../src/domain/customer/customer.service';
-import { mysqlSettings, MysqlSettings, positiveInteger } from './bench-settings';
+import { mysqlSettings, MysqlSettings, positiveInteger, recreateDatabase } from './bench-settings';
+import { RAW_COLUMNS, rawValues } from './raw-customer-rows';
 
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/customer_bench_import';
 const ROWS = positiveInteger('BENCH_ROWS', 1_000_000);
@@ -89,17 +90,6 @@ function csvBody(rows: number): Readable {
   });
 }
 
-async function recreateDatabase(database: MysqlSettings): Promise<void> {
-  const { host, port, user, password } = database;
-  const connection = await createConnection({ host, port, user, password });
-  try {
-    await connection.query(`DROP DATABASE IF EXISTS \`${database.database}\``);
-    await connection.query(`CREATE DATABASE \`${database.database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-  } finally {
-    await connection.end();
-  }
-}
-
 async function startService(): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
   const child = spawn(process.execPath, ['dist/main.js'], {
     cwd: ROOT,
@@ -112,6 +102,8 @@ async function startService(): Promise<{ url: string; pid: number; stop(): Promi
       IMPORT_MAX_BYTES: String(4 * 1024 * 1024 * 1024),
       HTTP_REQUEST_TIMEOUT_MS: '600000',
       DB_STATEMENT_TIMEOUT_MS: '600000',
+      // The chunk size is the one setting that shapes the import's statements; it may be varied from outside.
+      ...(process.env.IMPORT_CHUNK_ROWS ? { IMPORT_CHUNK_ROWS: process.env.IMPORT_CHUNK_ROWS } : {}),
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -149,30 +141,9 @@ async function rawInsert(database: MysqlSettings): Promise<number> {
       const values = Array.from({ length: Math.min(RAW_BATCH, ROWS - from) }, (_, index) => {
         const { tier, ...fields } = rowOf(from + index);
         const row = newCustomerRow(RAW_BRAND, { ...fields, metadata: { tier } }, now);
-        return [
-          row.id,
-          row.brand,
-          row.externalId,
-          row.givenName,
-          row.familyName,
-          row.nameKey,
-          row.familyNameKey,
-          row.emailAddress,
-          row.emailKey,
-          row.phoneNumber,
-          row.languageCode,
-          JSON.stringify(row.metadata),
-          row.createdAt,
-          row.updatedAt,
-          row.deletedAt,
-          row.version,
-        ];
+        return rawValues(row);
       });
-      await pool.query(
-        `INSERT INTO customers (id, brand, external_id, given_name, family_name, name_key, family_name_key, email_address, email_key,
-          phone_number, language_code, metadata, created_at, updated_at, deleted_at, version) VALUES ?`,
-        [values],
-      );
+      await pool.query(`INSERT INTO customers (${RAW_COLUMNS.join(', ')}) VALUES ?`, [values]);
     }
     return (performance.now() - started) / 1000;
   } finally {
