@@ -92,6 +92,7 @@ export async function createCustomerApp({
     owner: processOwner(),
     leaseMs: config.imports.leaseMs,
     pollMs: config.imports.pollMs,
+    chunksInFlight: config.imports.chunksInFlight,
     onError: (error, importId) => logger.warn({ err: error, importId }, 'import worker: background work failed; retrying'),
   });
   const development = config.nodeEnv === 'development';

@@ -60,6 +60,8 @@ export interface ImportsConfig {
   leaseMs: number;
   /** How often each process looks for imports to work on. */
   pollMs: number;
+  /** Chunks of one import applied side by side, each in its own transaction (chunks that share an external id never are). */
+  chunksInFlight: number;
 }
 
 /** The change feed: how long events are kept, and the NATS JetStream they are also published to (when set). */
@@ -187,6 +189,7 @@ export function loadConfig(env: Env = process.env): Config {
       chunkRows: parseInteger(env, 'IMPORT_CHUNK_ROWS', 1000, 1, 10_000),
       leaseMs: parseInteger(env, 'IMPORT_LEASE_MS', 60_000, 1_000, 3_600_000),
       pollMs: parseInteger(env, 'IMPORT_POLL_MS', 1_000, 10, 600_000),
+      chunksInFlight: parseInteger(env, 'IMPORT_CHUNKS_IN_FLIGHT', 2, 1, 8),
     },
     exportPageSize: parseInteger(env, 'EXPORT_PAGE_SIZE', 1000, 1, 10_000),
   };

@@ -124,6 +124,7 @@ async function main(argv: string[]): Promise<number> {
       owner: `cli:${hostname().slice(0, 40)}:${process.pid}`,
       leaseMs: config.imports.leaseMs,
       pollMs: Math.min(config.imports.pollMs, 500),
+      chunksInFlight: config.imports.chunksInFlight,
       onError: (error) => logger.warn({ err: error }, 'import: a chunk failed; retrying'),
       onChunk: (progress) => showProgress(progress.rowsProcessed),
     });
@@ -148,7 +149,7 @@ async function main(argv: string[]): Promise<number> {
         `${finished.updated} updated, ${finished.failed} failed, in ${seconds.toFixed(1)} s (${Math.round(finished.rowsProcessed / Math.max(seconds, 0.001))} rows/s)`,
     );
     if (finished.failure) console.log(`Failure: ${finished.failure}`);
-    const errors = await database.read.imports.errorsPage(finished.id, 0, REPORTED_ERRORS + 1);
+    const errors = await database.read.imports.errorsPage(finished.id, null, REPORTED_ERRORS + 1);
     for (const error of errors.slice(0, REPORTED_ERRORS)) {
       console.log(`  row ${error.row}${error.column === null ? '' : `, ${error.column}`}: ${error.code} ${error.message}`);
     }

@@ -1,9 +1,9 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 /**
- * One CSV import job. Its rows wait in `customer_import_chunks`; `nextChunk`
- * is the first chunk not yet applied, moved in the transaction that applies
- * the chunk before it, so a worker that resumes starts exactly there.
+ * One CSV import job. Its rows wait in `customer_import_chunks` until the
+ * transaction that applies a chunk removes them, so the chunks left are
+ * exactly those still to apply, and a worker that resumes starts with them.
  * `leasedBy`/`leaseExpiresAt` name the one process working on it.
  */
 @Entity({ name: 'customer_imports' })
@@ -28,8 +28,9 @@ export class CustomerImportEntity {
   @Column({ name: 'chunk_count', type: 'int' })
   chunkCount!: number;
 
-  @Column({ name: 'next_chunk', type: 'int' })
-  nextChunk!: number;
+  /** Chunks applied so far (each counted in the transaction that applied it). */
+  @Column({ name: 'chunks_applied', type: 'int' })
+  chunksApplied!: number;
 
   @Column({ name: 'rows_processed', type: 'int' })
   rowsProcessed!: number;

@@ -27,7 +27,7 @@ export class CreateImports1765700000000 implements MigrationInterface {
           { name: 'columns', type: long, ...exact },
           { name: 'total_rows', type: 'int' },
           { name: 'chunk_count', type: 'int' },
-          { name: 'next_chunk', type: 'int' },
+          { name: 'chunks_applied', type: 'int' },
           { name: 'rows_processed', type: 'int' },
           { name: 'created', type: 'int' },
           { name: 'updated', type: 'int' },
@@ -65,6 +65,8 @@ export class CreateImports1765700000000 implements MigrationInterface {
           { name: 'code', type: 'varchar', length: '32', ...exact },
           { name: 'message', type: 'varchar', length: '500', ...exact },
         ],
+        // Errors are listed in row order; chunks applied side by side record theirs in commit order.
+        indices: [new TableIndex({ name: 'ix_customer_import_errors_row', columnNames: ['import_id', 'row_no', 'error_no'] })],
       }),
     );
     await queryRunner.createIndex('customers', new TableIndex({ name: EXPORT_INDEX, columnNames: ['brand', 'deleted_at', 'id'] }));

@@ -96,29 +96,43 @@ export class ImportRepository {
     await this.manager.query('UPDATE customer_imports SET leased_by = NULL, lease_expires_at = NULL WHERE id = ? AND leased_by = ?', [id, owner]);
   }
 
-  async readChunk(importId: string, chunkNo: number): Promise<CustomerImportChunkEntity | null> {
+  /** The first chunk still to apply with a number above `afterChunkNo` (-1: from the start); null when none is left. */
+  async nextChunk(importId: string, afterChunkNo: number): Promise<CustomerImportChunkEntity | null> {
     const [row] = await readEntities(
       this.manager
         .createQueryBuilder(CustomerImportChunkEntity, 'k')
-        .where('k.importId = :importId AND k.chunkNo = :chunkNo', { importId, chunkNo }),
+        .where('k.importId = :importId AND k.chunkNo > :afterChunkNo', { importId, afterChunkNo })
+        .orderBy('k.chunkNo', 'ASC')
+        .limit(1),
     );
     return row ?? null;
   }
 
-  /** Records an applied chunk (`job` as read under its lock): its counters and errors, the next chunk, a renewed lease; the chunk's rows are removed. */
+  /**
+   * Records an applied chunk (`job` as read under its lock): removes its rows,
+   * adds its counters and errors, renews the lease. False, with nothing
+   * written, when the chunk's rows are gone: another transaction applied it.
+   */
   async recordChunk(
     job: CustomerImportEntity,
     chunkNo: number,
     progress: ChunkProgress,
     errors: CustomerImportErrorEntity[],
     leaseUntil: Date,
-  ): Promise<void> {
+  ): Promise<boolean> {
+    const removed = await this.manager
+      .createQueryBuilder()
+      .delete()
+      .from(CustomerImportChunkEntity)
+      .where('import_id = :importId AND chunk_no = :chunkNo', { importId: job.id, chunkNo })
+      .execute();
+    if ((removed.affected ?? 0) !== 1) return false;
     await insertRows(this.manager, CustomerImportErrorEntity, errors);
     await this.manager
       .createQueryBuilder()
       .update(CustomerImportEntity)
       .set({
-        nextChunk: chunkNo + 1,
+        chunksApplied: job.chunksApplied + 1,
         rowsProcessed: job.rowsProcessed + progress.rowsProcessed,
         created: job.created + progress.created,
         updated: job.updated + progress.updated,
@@ -128,7 +142,7 @@ export class ImportRepository {
       })
       .where('id = :id', { id: job.id })
       .execute();
-    await this.manager.query('DELETE FROM customer_import_chunks WHERE import_id = ? AND chunk_no = ?', [job.id, chunkNo]);
+    return true;
   }
 
   /** Ends an import (SUCCEEDED or FAILED): lease released, rows left over removed. */
@@ -161,15 +175,21 @@ export class ImportRepository {
     return rows.map((row) => row.id);
   }
 
-  /** Up to `limit` errors of an import after error number `afterErrorNo`, in order. */
-  async errorsPage(importId: string, afterErrorNo: number, limit: number): Promise<CustomerImportErrorEntity[]> {
-    return readEntities(
-      this.manager
-        .createQueryBuilder(CustomerImportErrorEntity, 'r')
-        .where('r.importId = :importId AND r.errorNo > :afterErrorNo', { importId, afterErrorNo })
-        .orderBy('r.errorNo', 'ASC')
-        .limit(limit),
-    );
+  /** Up to `limit` errors of an import after `after` in (row, error number) order: a range of `(import_id, row_no, error_no)`. */
+  async errorsPage(importId: string, after: { row: number; errorNo: number } | null, limit: number): Promise<CustomerImportErrorEntity[]> {
+    const query = this.manager
+      .createQueryBuilder(CustomerImportErrorEntity, 'r')
+      .where('r.importId = :importId', { importId })
+      .orderBy('r.row', 'ASC')
+      .addOrderBy('r.errorNo', 'ASC')
+      .limit(limit);
+    if (after !== null) {
+      query.andWhere('(r.row > :afterRow OR (r.row = :afterRow AND r.errorNo > :afterErrorNo))', {
+        afterRow: after.row,
+        afterErrorNo: after.errorNo,
+      });
+    }
+    return readEntities(query);
   }
 
   private isMysql(): boolean {

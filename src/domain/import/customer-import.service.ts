@@ -67,7 +67,7 @@ export class CustomerImportService {
       columns: [],
       totalRows: 0,
       chunkCount: 0,
-      nextChunk: 0,
+      chunksApplied: 0,
       rowsProcessed: 0,
       created: 0,
       updated: 0,
@@ -138,19 +138,19 @@ export class CustomerImportService {
     return job === null || job.status === RECEIVING_STATUS ? null : (job as CustomerImportView);
   }
 
-  /** A page of an import's errors in row order (forward paging only). */
+  /** A page of an import's errors in row order, a row's errors in the order found (forward paging only). */
   async errors(
     importId: string,
     args: { first?: number | null; after?: string | null },
   ): Promise<ConnectionValue<CustomerImportErrorEntity>> {
     const request = resolvePageRequest({ first: args.first, after: args.after }, ROOT_PAGE_LIMITS);
     const binding = CursorCodec.binding({ connection: 'customerImportErrors', importId });
-    const after = request.after === null ? 0 : errorNoOf(this.deps.cursors.decode(request.after, binding, 'after'));
+    const after = request.after === null ? null : errorKeyOf(this.deps.cursors.decode(request.after, binding, 'after'));
     const rows = await this.deps.database.read.imports.errorsPage(importId, after, request.size + 1);
     return buildConnection(
       { rows: rows.slice(0, request.size), hasMore: rows.length > request.size },
       request,
-      (error) => this.deps.cursors.encode(binding, [error.errorNo]),
+      (error) => this.deps.cursors.encode(binding, [error.row, error.errorNo]),
       () => Promise.reject(new Error('import errors have no totalCount')),
     );
   }
@@ -176,10 +176,11 @@ function refusalOf(error: unknown): unknown {
   return error;
 }
 
-function errorNoOf(key: ReadonlyArray<string | number>): number {
-  const [errorNo] = key;
-  if (key.length !== 1 || typeof errorNo !== 'number' || !Number.isSafeInteger(errorNo) || errorNo < 0) {
+function errorKeyOf(key: ReadonlyArray<string | number>): { row: number; errorNo: number } {
+  const [row, errorNo] = key;
+  const valid = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+  if (key.length !== 2 || !valid(row) || !valid(errorNo)) {
     throw badUserInput('The `after` cursor is malformed; use a cursor exactly as this connection returned it.', 'after');
   }
-  return errorNo;
+  return { row, errorNo };
 }

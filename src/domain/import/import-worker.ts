@@ -25,6 +25,8 @@ export interface ImportWorkerOptions {
   owner: string;
   leaseMs: number;
   pollMs: number;
+  /** Chunks of one import applied side by side (each in its own transaction). */
+  chunksInFlight: number;
   now?: () => Date;
   onError: (error: unknown, importId: string | null) => void;
   /** After each applied chunk, with the import's counters as committed. */
@@ -41,14 +43,13 @@ class LeaseLost extends Error {
 /**
  * Applies queued imports in the background, one chunk per transaction.
  *
- * Exactly once: a chunk's upserts, its counters, its errors, the move of
- * `next_chunk` past it and the removal of its rows commit together, and that
- * transaction first checks, under the import row's lock, that this process
- * still holds the lease and that `next_chunk` is still this chunk. A worker
- * that restarts (or a replica taking over a lapsed lease) resumes at
- * `next_chunk`; a worker whose lease lapsed mid-chunk rolls back. Among
- * replicas the lease (an UPDATE that only one of them can match) makes one of
- * them work on an import at a time.
+ * Exactly once: a chunk's upserts, its counters, its errors and the removal
+ * of its rows commit together, and that transaction checks, under the import
+ * row's lock, that this process still holds the lease and that the chunk's
+ * rows were still there to remove. A worker that restarts (or a replica
+ * taking over a lapsed lease) applies the chunks left; a worker whose lease
+ * lapsed mid-chunk rolls back. Among replicas the lease (an UPDATE that only
+ * one of them can match) makes one of them work on an import at a time.
  *
  * Runs outside every request's async context, so its statements are never a
  * request's.
@@ -144,26 +145,56 @@ export class ImportWorker {
     );
   }
 
-  /** Applies the import's chunks from `next_chunk` on, while this process holds its lease. */
+  /**
+   * Applies the import's remaining chunks in chunk order while this process
+   * holds its lease, up to `chunksInFlight` at a time: a chunk starts beside
+   * the ones in flight only when none of them holds one of its external ids,
+   * so rows about one customer still apply in file order.
+   */
   private async work(id: string): Promise<void> {
     const { database, owner } = this.options;
+    const inFlight = new Map<number, { externalIds: Set<string>; done: Promise<void> }>();
+    let failure: unknown = null;
+    const settle = async (limit: number) => {
+      while (inFlight.size > limit) await Promise.race([...inFlight.values()].map((chunk) => chunk.done));
+    };
     try {
-      while (!this.stopped) {
-        const job = await database.read.imports.findAny(id);
-        if (job === null || job.leasedBy !== owner || job.status !== CustomerImportStatus.RUNNING) return;
-        if (job.nextChunk >= job.chunkCount) {
-          await this.finish(id, CustomerImportStatus.SUCCEEDED, null);
-          return;
-        }
-        const chunk = await database.read.imports.readChunk(id, job.nextChunk);
-        if (chunk === null) {
-          await this.finish(id, CustomerImportStatus.FAILED, `The rows of chunk ${job.nextChunk} are missing.`);
-          return;
-        }
-        await this.applyChunk(job, chunk.chunkNo, chunk.firstRow, chunk.rows);
-        this.attempts.delete(id);
+      const job = await database.read.imports.findAny(id);
+      if (job === null || job.leasedBy !== owner || job.status !== CustomerImportStatus.RUNNING) return;
+      const externalIdColumn = job.columns.indexOf('externalId');
+      let last = -1;
+      while (!this.stopped && failure === null) {
+        const chunk = await database.read.imports.nextChunk(id, last);
+        if (chunk === null) break;
+        last = chunk.chunkNo;
+        const externalIds = new Set(chunk.rows.map((cells) => cells[externalIdColumn] ?? ''));
+        await settle(this.options.chunksInFlight - 1);
+        for (const [, other] of inFlight) if ([...externalIds].some((externalId) => other.externalIds.has(externalId))) await other.done;
+        if (failure !== null) break;
+        const done = this.applyChunk(job, chunk.chunkNo, chunk.firstRow, chunk.rows)
+          .catch((error: unknown) => {
+            failure ??= error;
+          })
+          .finally(() => inFlight.delete(chunk.chunkNo));
+        inFlight.set(chunk.chunkNo, { externalIds, done });
       }
+      await settle(0);
+      if (failure !== null) throw failure;
+      if (this.stopped) return;
+      const current = await database.read.imports.findAny(id);
+      if (current === null || current.leasedBy !== owner) return;
+      if (current.chunksApplied < current.chunkCount) {
+        await this.finish(
+          id,
+          CustomerImportStatus.FAILED,
+          `Only ${current.chunksApplied} of ${current.chunkCount} chunks were found to apply.`,
+        );
+        return;
+      }
+      await this.finish(id, CustomerImportStatus.SUCCEEDED, null);
+      this.attempts.delete(id);
     } catch (error) {
+      await settle(0);
       if (error instanceof LeaseLost) return;
       await this.failedOnce(id, error);
     } finally {
@@ -185,13 +216,9 @@ export class ImportWorker {
       }
     });
     await this.options.customers.upsertChunk(job.brand, inputs, async (repositories, results) => {
+      // The import row's lock orders the chunks' commits; under it the lease is checked and the counters are added.
       const locked = await repositories.imports.lockById(job.id);
-      if (
-        locked === null ||
-        locked.leasedBy !== this.options.owner ||
-        locked.status !== CustomerImportStatus.RUNNING ||
-        locked.nextChunk !== chunkNo
-      ) {
+      if (locked === null || locked.leasedBy !== this.options.owner || locked.status !== CustomerImportStatus.RUNNING) {
         throw new LeaseLost();
       }
       const errors = [...refused];
@@ -213,7 +240,9 @@ export class ImportWorker {
         code: error.code,
         message: error.message.slice(0, MESSAGE_MAX_LENGTH),
       }));
-      await repositories.imports.recordChunk(locked, chunkNo, progress, entities, new Date(this.now().getTime() + this.options.leaseMs));
+      const leaseUntil = new Date(this.now().getTime() + this.options.leaseMs);
+      // Rows already gone: another process applied this chunk after our lease lapsed; ours rolls back.
+      if (!(await repositories.imports.recordChunk(locked, chunkNo, progress, entities, leaseUntil))) throw new LeaseLost();
     });
     const after = await this.options.database.read.imports.findAny(job.id);
     if (after) this.options.onChunk?.(after);
