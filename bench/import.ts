@@ -102,8 +102,9 @@ async function startService(): Promise<{ url: string; pid: number; stop(): Promi
       IMPORT_MAX_BYTES: String(4 * 1024 * 1024 * 1024),
       HTTP_REQUEST_TIMEOUT_MS: '600000',
       DB_STATEMENT_TIMEOUT_MS: '600000',
-      // The chunk size is the one setting that shapes the import's statements; it may be varied from outside.
+      // The settings that shape the import's statements may be varied from outside.
       ...(process.env.IMPORT_CHUNK_ROWS ? { IMPORT_CHUNK_ROWS: process.env.IMPORT_CHUNK_ROWS } : {}),
+      ...(process.env.IMPORT_CHUNKS_IN_FLIGHT ? { IMPORT_CHUNKS_IN_FLIGHT: process.env.IMPORT_CHUNKS_IN_FLIGHT } : {}),
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -256,6 +256,28 @@ describeDb('POST /imports/customers and Query.customerImport', () => {
     ]);
   });
 
+  it('applies rows about one customer in file order, also when they fall into chunks applied side by side', async () => {
+    const prefix = `order-${uniqueLetters()}`;
+    // 500 rows a chunk: customer 0 appears in every chunk, with its given name moving A, B, C, …
+    const rows = Array.from({ length: 3000 }, (_, index) =>
+      index % 500 === 0
+        ? [`${prefix}-0`, `Round${'ABCDEF'[index / 500]}`, 'Ordered', '', '', '', '']
+        : [`${prefix}-${index}`, 'Other', 'Row', '', '', '', ''],
+    );
+    const job = await runImport(csvOf(HEADER, rows));
+    expect([job.created, job.updated, job.failed]).toEqual([2995, 5, 0]);
+    const [row] = await t.sql<{ given_name: string; version: number | string }>(
+      'SELECT given_name, version FROM customers WHERE external_id = ?',
+      [`${prefix}-0`],
+    );
+    expect([row!.given_name, Number(row!.version)]).toEqual(['RoundF', 6]);
+    const changes = await t.sql<{ data: string }>(
+      `SELECT a.data FROM customer_activities a JOIN customers c ON c.id = a.customer_id WHERE c.external_id = ? ORDER BY a.id`,
+      [`${prefix}-0`],
+    );
+    expect(changes).toHaveLength(6);
+  });
+
   it('refuses a forged errors cursor', async () => {
     const job = await runImport(csvOf(['externalId', 'givenName'], [[`cursor-${uniqueLetters()}`, 'Cursor']]));
     const response = await graphql(IMPORT_QUERY, { id: job.id, after: 'forged' });

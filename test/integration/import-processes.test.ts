@@ -124,6 +124,31 @@ describeDb('imports across processes', () => {
     await stop(second);
   });
 
+  it('on SIGTERM finishes the chunk in flight and gives up the lease, so another process resumes at once', async () => {
+    // A lease far longer than the test may wait: only a released lease lets the second process start.
+    const env = { IMPORT_CHUNK_ROWS: '200', IMPORT_LEASE_MS: '600000' };
+    const first = await start(env);
+    const size = 12_000;
+    const { csv, invalid } = rowsOf('term', size);
+    const id = await post(first, csv);
+    await until('a part of the import is applied', async () => Number((await importRow(db, id)).rows_processed) >= 1000, 120_000, 10);
+    first.child.kill('SIGTERM');
+    expect((await first.exited).code).toBe(0);
+    const stopped = await importRow(db, id);
+    expect([stopped.status, stopped.leased_by]).toEqual(['RUNNING', null]);
+    expect(Number(stopped.rows_processed)).toBeLessThan(size);
+
+    await start(env);
+    await until('the import has finished', async () => (await importRow(db, id)).status === 'SUCCEEDED', 120_000, 100);
+    const done = await importRow(db, id);
+    expect([Number(done.rows_processed), Number(done.created), Number(done.updated), Number(done.failed)]).toEqual([
+      size,
+      size - invalid,
+      0,
+      invalid,
+    ]);
+  });
+
   (dialect === 'mysql' ? it : it.skip)(
     'shares imports between two servers on one database, each import worked on by one of them at a time',
     async () => {

@@ -164,6 +164,9 @@ export class ImportWorker {
       const externalIdColumn = job.columns.indexOf('externalId');
       let last = -1;
       while (!this.stopped && failure === null) {
+        // A turn of the event loop between chunks: better-sqlite3 answers synchronously, so without it a whole import
+        // could run in microtasks, with requests (and SIGTERM) waiting until it ends.
+        await new Promise<void>((resolve) => setImmediate(resolve));
         const chunk = await database.read.imports.nextChunk(id, last);
         if (chunk === null) break;
         last = chunk.chunkNo;
