@@ -1,5 +1,6 @@
 /**
- * Three projects: pure unit tests, and the integration tests run twice, once on
+ * Four projects: pure unit tests; domain tests (the services' rules on in-memory
+ * SQLite with a manual clock, no HTTP); and the integration tests run twice, once on
  * SQLite (in memory) and once on MySQL/MariaDB. The MySQL half is skipped with a
  * notice when no server answers, unless REQUIRE_MYSQL_TESTS=1 (set by .ci/run).
  */
@@ -38,6 +39,14 @@ module.exports = {
       testEnvironment: 'node',
       testTimeout: 60_000,
       testMatch: ['<rootDir>/test/unit/**/*.test.ts'],
+      setupFiles: ['reflect-metadata'],
+    },
+    {
+      displayName: 'domain',
+      transform,
+      testEnvironment: 'node',
+      testTimeout: 60_000,
+      testMatch: ['<rootDir>/test/domain/**/*.test.ts'],
       setupFiles: ['reflect-metadata'],
     },
     integration('sqlite'),

@@ -22,7 +22,7 @@ import { loadConfig } from '../src/core/config';
 import { CustomerEntity } from '../src/data/entities/customer.entity';
 import { createLogger } from '../src/core/logging/logger';
 import { RunningServer, startServer } from '../src/server';
-import { newCustomerRow } from '../src/domain/customer/customer.service';
+import { newCustomerRow } from '../src/domain/customer/customer-row';
 import { mysqlSettings, MysqlSettings, positiveInteger } from './bench-settings';
 import { median } from './statistics';
 

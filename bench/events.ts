@@ -187,11 +187,18 @@ async function relayCatchUp(database: ReturnType<typeof mysqlSettings>): Promise
     const server = await startServer(config, createLogger(config.logLevel));
     try {
       const deadline = Date.now() + 600_000;
-      while (Date.now() < deadline) {
-        const backlog = await server.database.read.events.backlog(await server.database.read.events.readCursor('nats:CUSTOMERS'));
-        if (backlog.size === 0) break;
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
+      // Cheap checks (two cursor rows, one index probe), so that watching does not slow the relay down: done when
+      // every event is numbered and the relay's cursor has reached the sequencer's.
+      const caughtUp = async () => {
+        const [cursors, unnumbered] = await Promise.all([
+          server.dataSource.query("SELECT name, position FROM event_cursors WHERE name IN ('sequencer', 'nats:CUSTOMERS')"),
+          server.dataSource.query('SELECT 1 FROM customer_events WHERE position IS NULL LIMIT 1'),
+        ]);
+        const position = (name: string) =>
+          Number((cursors as Array<{ name: string; position: unknown }>).find((row) => row.name === name)?.position ?? -1);
+        return (unnumbered as unknown[]).length === 0 && position('nats:CUSTOMERS') === position('sequencer');
+      };
+      while (Date.now() < deadline && !(await caughtUp())) await new Promise((resolve) => setTimeout(resolve, 50));
       return BACKLOG / ((Date.now() - started) / 1000);
     } finally {
       await server.stop();

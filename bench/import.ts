@@ -26,7 +26,7 @@ import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
 import { createPool } from 'mysql2/promise';
-import { newCustomerRow } from '../src/domain/customer/customer.service';
+import { newCustomerRow } from '../src/domain/customer/customer-row';
 import { mysqlSettings, MysqlSettings, positiveInteger, recreateDatabase } from './bench-settings';
 import { RAW_COLUMNS, rawValues } from './raw-customer-rows';
 

@@ -24,7 +24,7 @@ const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'mysql://root@127.0.0.1:3
 const CUSTOMERS = positiveInteger('BENCH_CUSTOMERS', 50);
 const ITERATIONS = positiveInteger('BENCH_ITERATIONS', 200);
 const WARM_UP = positiveInteger('BENCH_WARM_UP', 30);
-const GOAL_RATIO = 2.0;
+const GOAL_RATIO = 1.5;
 /** Requests without a token act as this brand outside production. */
 const BRAND = 'default';
 const FLAGS_PER_CUSTOMER = 5;

@@ -32,8 +32,8 @@ export async function insertRows<T extends ObjectLiteral>(
   entity: EntityTarget<T>,
   rows: readonly T[],
   conflict: InsertConflict = { kind: 'fail' },
-): Promise<void> {
-  if (rows.length === 0) return;
+): Promise<InsertOutcome> {
+  if (rows.length === 0) return { inserted: 0 };
   const connection = manager.connection;
   const driver = connection.driver;
   const metadata = connection.getMetadata(entity);
@@ -49,14 +49,44 @@ export async function insertRows<T extends ObjectLiteral>(
   );
   const placeholders = `(${columns.map(() => '?').join(', ')})`;
   const perStatement = Math.max(1, Math.floor(MAX_BOUND_VALUES / columns.length));
+  let inserted: number | null = 0;
   for (let start = 0; start < rows.length; start += perStatement) {
     const chunk = rows.slice(start, start + perStatement);
     const parameters: unknown[] = [];
     for (const row of chunk) {
       for (const column of columns) parameters.push(driver.preparePersistentValue(column.getEntityValue(row), column) ?? null);
     }
-    await manager.query(`${head}${chunk.map(() => placeholders).join(', ')}${tail}`, parameters);
+    const sql = `${head}${chunk.map(() => placeholders).join(', ')}${tail}`;
+    const added = mysql ? rowsInsertedOnMysql(await manager.query(sql, parameters), chunk.length) : await rowsInsertedOnSqlite(manager, sql, parameters);
+    inserted = inserted === null || added === null ? null : inserted + added;
   }
+  return { inserted };
+}
+
+export interface InsertOutcome {
+  /** How many rows went in as new rows (the others met an existing row); null when the driver did not say. */
+  inserted: number | null;
+}
+
+/**
+ * MySQL/MariaDB report a multi-row insert as "Records: N  Duplicates: D  …"; mysql2 connects with
+ * CLIENT_FOUND_ROWS, so `affectedRows` counts a row left as it was like an inserted one and cannot tell them apart.
+ */
+function rowsInsertedOnMysql(result: unknown, rows: number): number | null {
+  const info = (result as { info?: unknown } | null)?.info;
+  const duplicates = typeof info === 'string' ? /Duplicates: (\d+)/.exec(info) : null;
+  return duplicates ? rows - Number(duplicates[1]) : null;
+}
+
+/** SQLite: the statement's change count, which the transaction's query runner reports. */
+async function rowsInsertedOnSqlite(manager: EntityManager, sql: string, parameters: unknown[]): Promise<number | null> {
+  const runner = manager.queryRunner;
+  if (!runner) {
+    await manager.query(sql, parameters);
+    return null;
+  }
+  const result = await runner.query(sql, parameters, true);
+  return typeof result.affected === 'number' ? result.affected : null;
 }
 
 function conflictClause(conflict: InsertConflict, mysql: boolean, name: (column: string) => string, columns: string[]): string {

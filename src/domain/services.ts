@@ -23,16 +23,22 @@ export interface Services {
   exports: CustomerExportService;
 }
 
-export function createServices(database: Database, cursorSecret: string, registry: FlagRegistry): Services {
+export interface ServiceOptions {
+  /** The clock every write stamps its times with; tests inject one they control. */
+  now?: () => Date;
+}
+
+export function createServices(database: Database, cursorSecret: string, registry: FlagRegistry, options: ServiceOptions = {}): Services {
   const cursors = new CursorCodec(cursorSecret);
-  const channels = new CustomerChannelService({ database });
-  const flags = new CustomerFlagService({ database, registry, cursors });
+  const now = options.now ?? (() => new Date());
+  const channels = new CustomerChannelService({ database, now });
+  const flags = new CustomerFlagService({ database, registry, cursors, now });
   const eventSequencer = new EventSequencer(database);
   return {
-    customers: new CustomerService({ database, cursors, channels, flags }),
+    customers: new CustomerService({ database, cursors, channels, flags, now }),
     channels,
     flags,
-    activities: new CustomerActivityService({ database, cursors }),
+    activities: new CustomerActivityService({ database, cursors, now }),
     events: new CustomerEventService({ database, cursors, sequencer: eventSequencer }),
     eventSequencer,
     imports: new CustomerImportService({ database, cursors }),

@@ -20,7 +20,7 @@ import {
 import { CustomerEntity } from '../data/entities/customer.entity';
 import { bulkLoadCustomers } from '../data/repositories/customer-bulk-load';
 import { Database } from '../data/database';
-import { newCustomerRow } from '../domain/customer/customer.service';
+import { newCustomerRow } from '../domain/customer/customer-row';
 import {
   CustomerFieldChanges,
   CustomerFieldsInput,

@@ -106,6 +106,20 @@ export const CUSTOMER_BY_ID = /* GraphQL */ `
 `;
 
 /** The operation's data, failing the test when the server reported top-level errors. */
+/**
+ * Runs an operation that must succeed without top-level errors, and returns its data: the one way tests call the
+ * API for data. `t.graphql` gives the whole response, for operations expected to fail.
+ */
+export async function gql<T>(
+  t: TestServer,
+  query: string,
+  variables: Record<string, unknown> = {},
+  headers?: Record<string, string>,
+): Promise<T> {
+  return dataOf(await t.graphql<T>(query, variables, headers));
+}
+
+/** The data of a response (from `t.graphql` or a raw HTTP body) that must have succeeded. */
 export function dataOf<T>(response: GraphQLResponse<T>): T {
   if (response.errors?.length) throw new Error(`unexpected GraphQL errors: ${JSON.stringify(response.errors)}`);
   if (response.data === undefined) throw new Error('no data in the response');
@@ -120,7 +134,7 @@ export function onlyErrorOf(response: GraphQLResponse<unknown>): { message: stri
 }
 
 export async function createCustomer(t: TestServer, input: CustomerInput): Promise<PayloadView> {
-  return dataOf(await t.graphql<{ createCustomer: PayloadView }>(CREATE_CUSTOMER, { input })).createCustomer;
+  return (await gql<{ createCustomer: PayloadView }>(t, CREATE_CUSTOMER, { input })).createCustomer;
 }
 
 /** Creates a customer that must be valid, and returns it. */
@@ -132,15 +146,15 @@ export async function createValidCustomer(t: TestServer, input: CustomerInput): 
 }
 
 export async function updateCustomer(t: TestServer, input: CustomerInput): Promise<PayloadView> {
-  return dataOf(await t.graphql<{ updateCustomer: PayloadView }>(UPDATE_CUSTOMER, { input })).updateCustomer;
+  return (await gql<{ updateCustomer: PayloadView }>(t, UPDATE_CUSTOMER, { input })).updateCustomer;
 }
 
 export async function upsertCustomer(t: TestServer, input: CustomerInput): Promise<UpsertPayloadView> {
-  return dataOf(await t.graphql<{ upsertCustomer: UpsertPayloadView }>(UPSERT_CUSTOMER, { input })).upsertCustomer;
+  return (await gql<{ upsertCustomer: UpsertPayloadView }>(t, UPSERT_CUSTOMER, { input })).upsertCustomer;
 }
 
 export async function upsertCustomers(t: TestServer, inputs: CustomerInput[]): Promise<UpsertManyPayloadView> {
-  return dataOf(await t.graphql<{ upsertCustomers: UpsertManyPayloadView }>(UPSERT_CUSTOMERS, { inputs })).upsertCustomers;
+  return (await gql<{ upsertCustomers: UpsertManyPayloadView }>(t, UPSERT_CUSTOMERS, { inputs })).upsertCustomers;
 }
 
 /** Upserts customers that must all be valid (any number, in calls of up to 1000), returning them in input order. */
@@ -159,13 +173,12 @@ export async function deleteCustomer(
   t: TestServer,
   id: string,
 ): Promise<{ deletedCustomerId: string | null; userErrors: UserErrorView[] }> {
-  return dataOf(
-    await t.graphql<{ deleteCustomer: { deletedCustomerId: string | null; userErrors: UserErrorView[] } }>(DELETE_CUSTOMER, { id }),
-  ).deleteCustomer;
+  return (await gql<{ deleteCustomer: { deletedCustomerId: string | null; userErrors: UserErrorView[] } }>(t, DELETE_CUSTOMER, { id }))
+    .deleteCustomer;
 }
 
 export async function customerById(t: TestServer, id: string, includeDeleted?: boolean): Promise<CustomerView | null> {
-  return dataOf(await t.graphql<{ customer: CustomerView | null }>(CUSTOMER_BY_ID, { id, includeDeleted })).customer;
+  return (await gql<{ customer: CustomerView | null }>(t, CUSTOMER_BY_ID, { id, includeDeleted })).customer;
 }
 
 /** How many rows the customers table holds, deleted ones included. */

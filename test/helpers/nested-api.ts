@@ -1,15 +1,5 @@
-import { CustomerView, dataOf, UserErrorView } from './customer-api';
-import { GraphQLResponse, TestServer } from './test-server';
-
-/** Runs an operation that must succeed without top-level errors, and returns its data. */
-export async function gql<T>(t: TestServer, query: string, variables: Record<string, unknown> = {}): Promise<T> {
-  return dataOf(await t.graphql<T>(query, variables));
-}
-
-/** Runs an operation and returns the whole response, for operations that are expected to fail. */
-export function gqlRaw<T>(t: TestServer, query: string, variables: Record<string, unknown> = {}): Promise<GraphQLResponse<T>> {
-  return t.graphql<T>(query, variables);
-}
+import { CustomerView, gql, UserErrorView } from './customer-api';
+import { TestServer } from './test-server';
 
 export interface ChannelView {
   id: string;

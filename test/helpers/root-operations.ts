@@ -10,9 +10,7 @@ import {
   isScalarType,
 } from 'graphql';
 import { buildCustomerSchema } from '../../src/api/schema';
-
-/** An id no customer has. */
-export const ABSENT_CUSTOMER_ID = 'cus_00000000000000000000000000';
+import { ABSENT_CUSTOMER_ID } from './ids';
 
 /** One root field called with placeholder values for its required arguments, selecting only `__typename` (or nothing for a leaf). */
 export interface RootOperation {

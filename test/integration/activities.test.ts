@@ -1,22 +1,28 @@
-import { createValidCustomer, CustomerView, deleteCustomer, uniqueLetters, updateCustomer, upsertCustomer } from '../helpers/customer-api';
+import { useServerWithCustomer } from '../helpers/fixtures';
+import { ABSENT_CUSTOMER_ID } from '../helpers/ids';
+import {
+  createValidCustomer,
+  CustomerView,
+  deleteCustomer,
+  gql,
+  uniqueLetters,
+  updateCustomer,
+  upsertCustomer,
+} from '../helpers/customer-api';
 import {
   ACTIVITY_FIELDS,
   ActivityView,
   addFlag,
   ConnectionView,
   countChildRows,
-  gql,
-  gqlRaw,
   recordActivity,
   storedActivities,
   versionOf,
 } from '../helpers/nested-api';
-import { describeDb, startTestServer, TestServer } from '../helpers/test-server';
+import { describeDb, TestServer } from '../helpers/test-server';
 
 // Jest reads testTimeout from the root config only, not per project: without this, a busy machine hits the 5 s default while MariaDB creates and migrates the test database.
 jest.setTimeout(60_000);
-
-const UNKNOWN_CUSTOMER = 'cus_00000000000000000000000000';
 
 const ACTIVITIES_PAGE = /* GraphQL */ `
   query ($id: ID!, $first: Int, $after: String, $last: Int, $before: String, $filter: CustomerActivityFilter) {
@@ -67,19 +73,11 @@ function newestFirst(activities: ActivityView[]): string[] {
 }
 
 describeDb('customer activities', () => {
+  const fixture = useServerWithCustomer('Act');
   let t: TestServer;
   let customer: CustomerView;
-
-  beforeAll(async () => {
-    t = await startTestServer();
-  });
-
-  afterAll(async () => {
-    await t?.close();
-  });
-
-  beforeEach(async () => {
-    customer = await createValidCustomer(t, { givenName: 'Act', familyName: uniqueLetters() });
+  beforeEach(() => {
+    ({ t, customer } = fixture.current());
   });
 
   describe('system activities', () => {
@@ -217,12 +215,12 @@ describeDb('customer activities', () => {
     });
 
     it('refuses an unknown customer with NOT_FOUND at ["input","customerId"]', async () => {
-      const payload = await recordActivity(t, { customerId: UNKNOWN_CUSTOMER, type: 'order.placed' });
+      const payload = await recordActivity(t, { customerId: ABSENT_CUSTOMER_ID, type: 'order.placed' });
       expect(payload).toEqual({
         activity: null,
         userErrors: [{ field: ['input', 'customerId'], code: 'NOT_FOUND', message: expect.any(String) }],
       });
-      expect(await countChildRows(t, 'customer_activities', UNKNOWN_CUSTOMER)).toBe(0);
+      expect(await countChildRows(t, 'customer_activities', ABSENT_CUSTOMER_ID)).toBe(0);
     });
   });
 
@@ -301,7 +299,7 @@ describeDb('customer activities', () => {
         { first: 2, after: cursor },
         { last: 2, before: cursor },
       ]) {
-        const response = await gqlRaw(t, ACTIVITIES_PAGE, { id: other.id, ...variables });
+        const response = await t.graphql(ACTIVITIES_PAGE, { id: other.id, ...variables });
         expect(response.errors?.map((error) => error.extensions?.code)).toEqual(['BAD_USER_INPUT']);
       }
     });
@@ -309,13 +307,13 @@ describeDb('customer activities', () => {
     it('refuses a cursor issued under another filter with BAD_USER_INPUT', async () => {
       await seedTimeline();
       const cursor = (await activityPage(t, customer.id, { first: 2 })).pageInfo.endCursor;
-      const response = await gqlRaw(t, ACTIVITIES_PAGE, { id: customer.id, first: 2, after: cursor, filter: { origin: 'EXTERNAL' } });
+      const response = await t.graphql(ACTIVITIES_PAGE, { id: customer.id, first: 2, after: cursor, filter: { origin: 'EXTERNAL' } });
       expect(response.errors?.map((error) => error.extensions?.code)).toEqual(['BAD_USER_INPUT']);
     });
 
     it('refuses first and last together, and first: 0, with BAD_USER_INPUT', async () => {
       for (const variables of [{ first: 1, last: 1 }, { first: 0 }, { last: -1 }]) {
-        const response = await gqlRaw(t, ACTIVITIES_PAGE, { id: customer.id, ...variables });
+        const response = await t.graphql(ACTIVITIES_PAGE, { id: customer.id, ...variables });
         expect(response.errors?.map((error) => error.extensions?.code)).toEqual(['BAD_USER_INPUT']);
       }
     });

@@ -1,4 +1,5 @@
-import { ABSENT_CUSTOMER_ID, rootOperations } from '../helpers/root-operations';
+import { ABSENT_CUSTOMER_ID } from '../helpers/ids';
+import { rootOperations } from '../helpers/root-operations';
 import { describeDb, GraphQLResponse, startTestServer, TestServer } from '../helpers/test-server';
 import {
   bearer,

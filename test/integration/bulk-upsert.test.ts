@@ -1,4 +1,4 @@
-import { upsertCustomers, uniqueLetters } from '../helpers/customer-api';
+import { uniqueLetters, upsertCustomers } from '../helpers/customer-api';
 import { describeDb, startTestServer, TestServer } from '../helpers/test-server';
 
 describeDb('Mutation.upsertCustomers bulk writes', () => {
@@ -51,6 +51,16 @@ describeDb('Mutation.upsertCustomers bulk writes', () => {
     const ten = await mixedCall(10);
     const hundred = await mixedCall(100);
     expect(hundred.count).toBe(ten.count);
+  });
+
+  it('creates new customers without reading their ids back: one locking read, then inserts only', async () => {
+    const token = uniqueLetters();
+    const inputs = Array.from({ length: 50 }, (_, index) => ({ externalId: `new-${token}-${index}`, givenName: 'Fresh' }));
+    const { result, statements } = await t.countStatements(() => upsertCustomers(t, inputs));
+    expect(result.results.every((item) => item.created && item.userErrors.length === 0)).toBe(true);
+    const customerReads = statements.filter((sql) => /^SELECT/i.test(sql.trim()) && /FROM [`"]?customers[`"]?/i.test(sql));
+    // The read that locks the inputs' external ids; a read of the inserted ids would be a second one.
+    expect(customerReads).toHaveLength(1);
   });
 
   it('answers an unchanged input with the stored customer and writes neither a version nor an activity for it', async () => {

@@ -1,4 +1,4 @@
-import { createValidCustomer, dataOf, deleteCustomer, updateCustomer, upsertCustomer, upsertCustomers } from '../helpers/customer-api';
+import { createValidCustomer, deleteCustomer, gql, updateCustomer, upsertCustomer, upsertCustomers } from '../helpers/customer-api';
 import { addChannel, addFlag, recordActivity, removeChannel, removeFlag } from '../helpers/nested-api';
 import { bearer, hs256Token, TEST_JWT_SECRET } from '../helpers/tokens';
 import { describeDb, startTestServer, TestServer } from '../helpers/test-server';
@@ -57,7 +57,7 @@ const PURGE = /* GraphQL */ `
 `;
 
 async function feedPage(t: TestServer, variables: Record<string, unknown> = {}, headers?: Record<string, string>): Promise<FeedView> {
-  return dataOf(await t.graphql<FeedView>(FEED, variables, headers));
+  return await gql<FeedView>(t, FEED, variables, headers);
 }
 
 /** Every event of the feed (filtered), paging with `after` as a consumer would. */
@@ -164,7 +164,7 @@ describeDb('Query.customerEvents (change feed)', () => {
     // A consumer has seen events 1 and 2, so the purge is 3 to it.
     expect(await wholeFeed(t, { customerId: customer.id })).toHaveLength(2);
     expect(
-      dataOf(await t.graphql<{ purgeCustomer: { deletedCustomerId: string } }>(PURGE, { id: customer.id })).purgeCustomer.deletedCustomerId,
+      (await gql<{ purgeCustomer: { deletedCustomerId: string } }>(t, PURGE, { id: customer.id })).purgeCustomer.deletedCustomerId,
     ).toBe(customer.id);
     const events = await wholeFeed(t, { customerId: customer.id });
     expect(summary(events)).toEqual([{ type: 'PURGED', sequence: 3, changedFields: [], data: {} }]);
@@ -234,12 +234,13 @@ describeDb('Query.customerEvents: brands and scopes', () => {
     const writerA = bearer(await hs256Token({ claims: { brand: 'feed-a', scope: 'customer:read customer:write' } }));
     const readerB = bearer(await hs256Token({ claims: { brand: 'feed-b', scope: 'customer:read' } }));
     const writeOnlyA = bearer(await hs256Token({ claims: { brand: 'feed-a', scope: 'customer:write' } }));
-    const created = dataOf(
-      await t.graphql<{ createCustomer: { customer: { id: string } } }>(
+    const created = (
+      await gql<{ createCustomer: { customer: { id: string } } }>(
+        t,
         'mutation { createCustomer(input: { givenName: "Brand" }) { customer { id } } }',
         {},
         writerA,
-      ),
+      )
     ).createCustomer.customer;
     const ofA = await feedPage(t, {}, writerA);
     expect(ofA.customerEvents.edges.map((edge) => edge.node.customerId)).toEqual([created.id]);

@@ -1,11 +1,11 @@
-import { createCustomer, createValidCustomer, CustomerView, uniqueLetters } from '../helpers/customer-api';
-import { addChannel, ChannelView, clockPast, countChildRows, gql, removeChannel, storedActivities, versionOf } from '../helpers/nested-api';
-import { describeDb, startTestServer, TestServer } from '../helpers/test-server';
+import { useServerWithCustomer } from '../helpers/fixtures';
+import { ABSENT_CUSTOMER_ID, ABSENT_CHANNEL_ID } from '../helpers/ids';
+import { createCustomer, createValidCustomer, CustomerView, gql, uniqueLetters } from '../helpers/customer-api';
+import { addChannel, ChannelView, clockPast, countChildRows, removeChannel, storedActivities, versionOf } from '../helpers/nested-api';
+import { describeDb, TestServer } from '../helpers/test-server';
 
 // Jest reads testTimeout from the root config only, not per project: without this, a busy machine hits the 5 s default while MariaDB creates and migrates the test database.
 jest.setTimeout(60_000);
-
-const UNKNOWN_CUSTOMER = 'cus_00000000000000000000000000';
 
 async function channelsOf(t: TestServer, id: string, type?: string): Promise<ChannelView[]> {
   const data = await gql<{ customer: { channels: ChannelView[] } }>(
@@ -26,19 +26,11 @@ async function idsMatchingChannelValue(t: TestServer, channelValue: string): Pro
 }
 
 describeDb('customer channels', () => {
+  const fixture = useServerWithCustomer('Chan');
   let t: TestServer;
   let customer: CustomerView;
-
-  beforeAll(async () => {
-    t = await startTestServer();
-  });
-
-  afterAll(async () => {
-    await t?.close();
-  });
-
-  beforeEach(async () => {
-    customer = await createValidCustomer(t, { givenName: 'Chan', familyName: uniqueLetters() });
+  beforeEach(() => {
+    ({ t, customer } = fixture.current());
   });
 
   describe('Mutation.addCustomerChannel', () => {
@@ -118,13 +110,13 @@ describeDb('customer channels', () => {
     });
 
     it('refuses an unknown customer with NOT_FOUND at ["customerId"]', async () => {
-      const payload = await addChannel(t, UNKNOWN_CUSTOMER, { type: 'OTHER', value: 'x' });
+      const payload = await addChannel(t, ABSENT_CUSTOMER_ID, { type: 'OTHER', value: 'x' });
       expect(payload).toEqual({
         channel: null,
         customer: null,
         userErrors: [{ field: ['customerId'], code: 'NOT_FOUND', message: expect.any(String) }],
       });
-      expect(await countChildRows(t, 'customer_channels', UNKNOWN_CUSTOMER)).toBe(0);
+      expect(await countChildRows(t, 'customer_channels', ABSENT_CUSTOMER_ID)).toBe(0);
     });
   });
 
@@ -144,7 +136,7 @@ describeDb('customer channels', () => {
 
     it('refuses an unknown channel id with NOT_FOUND at ["channelId"] and changes nothing', async () => {
       await addChannel(t, customer.id, { type: 'OTHER', value: 'keep' });
-      const payload = await removeChannel(t, customer.id, 'chn_00000000000000000000000000');
+      const payload = await removeChannel(t, customer.id, ABSENT_CHANNEL_ID);
       expect(payload).toEqual({ customer: null, userErrors: [{ field: ['channelId'], code: 'NOT_FOUND', message: expect.any(String) }] });
       expect((await versionOf(t, customer.id)).version).toBe(2);
       expect(await countChildRows(t, 'customer_channels', customer.id)).toBe(1);
@@ -161,7 +153,7 @@ describeDb('customer channels', () => {
 
     it('refuses an unknown customer with NOT_FOUND at ["customerId"]', async () => {
       const added = await addChannel(t, customer.id, { type: 'OTHER', value: 'x' });
-      const payload = await removeChannel(t, UNKNOWN_CUSTOMER, added.channel!.id);
+      const payload = await removeChannel(t, ABSENT_CUSTOMER_ID, added.channel!.id);
       expect(payload.userErrors).toEqual([{ field: ['customerId'], code: 'NOT_FOUND', message: expect.any(String) }]);
       expect(await countChildRows(t, 'customer_channels', customer.id)).toBe(1);
     });

@@ -1,7 +1,7 @@
 import { CursorCodec } from '../../src/core/paging/cursor-codec';
 import { toActivityQuery } from '../../src/domain/activity/customer-activity.service';
 import { DEFAULT_CUSTOMER_ORDER, toCustomerQuery } from '../../src/domain/customer/customer-listing';
-import { createValidCustomer, dataOf, onlyErrorOf, uniqueLetters } from '../helpers/customer-api';
+import { createValidCustomer, gql, onlyErrorOf, uniqueLetters } from '../helpers/customer-api';
 import { recordActivity } from '../helpers/nested-api';
 import { describeDb, GraphQLResponse, startTestServer, TestServer } from '../helpers/test-server';
 
@@ -61,7 +61,7 @@ describeDb('pagination cursors', () => {
     const emailAddress = `${familyName.toLowerCase()}.private@example.com`;
     const customer = await createValidCustomer(t, { givenName: 'Opaque', familyName, emailAddress });
     for (const field of ['FAMILY_NAME', 'EMAIL_ADDRESS', 'CREATED_AT']) {
-      const page = dataOf(await t.graphql<PageView>(PAGE, { first: 1000, orderBy: { field, direction: 'ASC' } })).customers;
+      const page = (await gql<PageView>(t, PAGE, { first: 1000, orderBy: { field, direction: 'ASC' } })).customers;
       const edge = page.edges.find((candidate) => candidate.node.id === customer.id)!;
       expect(edge).toBeDefined();
       const bytes = Buffer.from(edge.cursor, 'base64url');
@@ -76,8 +76,8 @@ describeDb('pagination cursors', () => {
   it('refuse a cursor with any one byte flipped with BAD_USER_INPUT, never a page', async () => {
     await createValidCustomer(t, { givenName: 'Flip', familyName: uniqueLetters() });
     await createValidCustomer(t, { givenName: 'Flip', familyName: uniqueLetters() });
-    const cursor = dataOf(await t.graphql<PageView>(PAGE, { first: 1 })).customers.pageInfo.endCursor!;
-    expect(dataOf(await t.graphql<PageView>(PAGE, { first: 1, after: cursor })).customers.edges).toHaveLength(1);
+    const cursor = (await gql<PageView>(t, PAGE, { first: 1 })).customers.pageInfo.endCursor!;
+    expect((await gql<PageView>(t, PAGE, { first: 1, after: cursor })).customers.edges).toHaveLength(1);
     const bytes = Buffer.from(cursor, 'base64url');
     for (let index = 0; index < bytes.length; index += 1) {
       const altered = Buffer.from(bytes);
@@ -104,7 +104,7 @@ describeDb('pagination cursors', () => {
     it('is accepted when it carries what the service itself would have written (the forging matches the service)', async () => {
       const customer = await createValidCustomer(t, { givenName: 'Forge', familyName: uniqueLetters() });
       const forged = codec.encode(customersBinding, [customer.createdAt, customer.id]);
-      const page = dataOf(await t.graphql<PageView>(PAGE, { first: 1000 })).customers;
+      const page = (await gql<PageView>(t, PAGE, { first: 1000 })).customers;
       expect(page.edges.find((edge) => edge.node.id === customer.id)?.cursor).toBe(forged);
     });
 

@@ -1,3 +1,4 @@
+import { ABSENT_CUSTOMER_ID } from '../helpers/ids';
 import {
   countRows,
   createCustomer,
@@ -5,8 +6,8 @@ import {
   customerById,
   CustomerInput,
   CustomerView,
-  dataOf,
   deleteCustomer,
+  gql,
   storedRow,
   uniqueLetters,
   updateCustomer,
@@ -16,7 +17,6 @@ import {
 import { describeDb, startTestServer, TestServer } from '../helpers/test-server';
 
 const CUSTOMER_ID = /^cus_[0-9A-HJKMNP-TV-Z]{26}$/;
-const UNKNOWN_ID = 'cus_00000000000000000000000000';
 
 /** An e-mail address of exactly `length` characters that is otherwise valid. */
 function emailOfLength(length: number): string {
@@ -195,11 +195,12 @@ describeDb('customer mutations', () => {
       const trailing = await createValidCustomer(t, { externalId: `${externalId} `, givenName: 'Trailing' });
       expect(new Set([padded.id, plain.id, trailing.id]).size).toBe(3);
       const lookUp = async (value: string) =>
-        dataOf(
-          await t.graphql<{ customerByExternalId: { id: string } | null }>(
+        (
+          await gql<{ customerByExternalId: { id: string } | null }>(
+            t,
             'query($externalId: String!) { customerByExternalId(externalId: $externalId) { id } }',
             { externalId: value },
-          ),
+          )
         ).customerByExternalId;
       expect(await lookUp(externalId)).toEqual({ id: plain.id });
       expect(await lookUp(`${externalId} `)).toEqual({ id: trailing.id });
@@ -385,7 +386,7 @@ describeDb('customer mutations', () => {
     });
 
     it('answers NOT_FOUND for an unknown id', async () => {
-      const payload = await updateCustomer(t, { id: UNKNOWN_ID, givenName: 'Nobody' });
+      const payload = await updateCustomer(t, { id: ABSENT_CUSTOMER_ID, givenName: 'Nobody' });
       expect(payload).toEqual({ customer: null, userErrors: [{ field: ['input', 'id'], code: 'NOT_FOUND', message: expect.any(String) }] });
     });
 
@@ -402,11 +403,12 @@ describeDb('customer mutations', () => {
       const customer = await fullCustomer();
       const address = `${uniqueLetters()}@Example.org`;
       await updateCustomer(t, { id: customer.id, emailAddress: address });
-      const response = await t.graphql<{ customers: { nodes: Array<{ id: string }> } }>(
+      const response = await gql<{ customers: { nodes: Array<{ id: string }> } }>(
+        t,
         'query($email: String) { customers(filter: { emailAddress: $email }) { nodes { id } } }',
         { email: address.toUpperCase() },
       );
-      expect(dataOf(response).customers.nodes).toEqual([{ id: customer.id }]);
+      expect(response.customers.nodes).toEqual([{ id: customer.id }]);
     });
   });
 
@@ -583,16 +585,17 @@ describeDb('customer mutations', () => {
       expect(deleted).toMatchObject({ id: customer.id, givenName: 'Leaving', version: 2 });
       expect(Date.parse(deleted!.deletedAt ?? '')).toBeGreaterThanOrEqual(Date.parse(customer.createdAt));
 
-      const byExternalId = await t.graphql<{ customerByExternalId: { id: string } | null }>(
+      const byExternalId = await gql<{ customerByExternalId: { id: string } | null }>(
+        t,
         'query($externalId: String!) { customerByExternalId(externalId: $externalId) { id } }',
         { externalId },
       );
-      expect(dataOf(byExternalId).customerByExternalId).toBeNull();
+      expect(byExternalId.customerByExternalId).toBeNull();
       expect(await countRows(t, 'id = ? AND deleted_at IS NOT NULL', [customer.id])).toBe(1);
     });
 
     it('answers NOT_FOUND for an unknown id', async () => {
-      expect(await deleteCustomer(t, UNKNOWN_ID)).toEqual({
+      expect(await deleteCustomer(t, ABSENT_CUSTOMER_ID)).toEqual({
         deletedCustomerId: null,
         userErrors: [{ field: ['id'], code: 'NOT_FOUND', message: expect.any(String) }],
       });

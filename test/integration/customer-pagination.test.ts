@@ -1,5 +1,5 @@
 import { ulid } from 'ulid';
-import { dataOf, letters, onlyErrorOf, seedCustomers, uniqueLetters, updateCustomer, deleteCustomer } from '../helpers/customer-api';
+import { dataOf, deleteCustomer, gql, letters, onlyErrorOf, seedCustomers, uniqueLetters, updateCustomer } from '../helpers/customer-api';
 import { describeDb, GraphQLResponse, startTestServer, TestServer } from '../helpers/test-server';
 
 type SortField = 'CREATED_AT' | 'UPDATED_AT' | 'FAMILY_NAME' | 'EMAIL_ADDRESS';
@@ -376,13 +376,13 @@ describeDb('Query.customers pagination', () => {
         Array.from({ length: 7 }, (_, i) => ({ externalId: `${token}-${i}`, givenName: token })),
       );
       await deleteCustomer(t, seeded[0].id);
-      const response = await t.graphql<{ customers: { totalCount: number; nodes: unknown[] } }>(WITH_COUNT, { filter: { name: token } });
-      expect(dataOf(response).customers.totalCount).toBe(6);
-      expect(dataOf(response).customers.nodes).toHaveLength(2);
-      const withDeleted = await t.graphql<{ customers: { totalCount: number } }>(WITH_COUNT, {
+      const response = await gql<{ customers: { totalCount: number; nodes: unknown[] } }>(t, WITH_COUNT, { filter: { name: token } });
+      expect(response.customers.totalCount).toBe(6);
+      expect(response.customers.nodes).toHaveLength(2);
+      const withDeleted = await gql<{ customers: { totalCount: number } }>(t, WITH_COUNT, {
         filter: { name: token, includeDeleted: true },
       });
-      expect(dataOf(withDeleted).customers.totalCount).toBe(7);
+      expect(withDeleted.customers.totalCount).toBe(7);
     });
 
     it('issues a COUNT statement only when totalCount is selected', async () => {

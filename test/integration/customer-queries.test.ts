@@ -1,12 +1,5 @@
-import {
-  createValidCustomer,
-  CustomerView,
-  customerById,
-  dataOf,
-  deleteCustomer,
-  onlyErrorOf,
-  uniqueLetters,
-} from '../helpers/customer-api';
+import { ABSENT_CUSTOMER_ID } from '../helpers/ids';
+import { createValidCustomer, customerById, CustomerView, deleteCustomer, gql, onlyErrorOf, uniqueLetters } from '../helpers/customer-api';
 import { describeDb, startTestServer, TestServer } from '../helpers/test-server';
 
 const LIST = /* GraphQL */ `
@@ -32,8 +25,8 @@ describeDb('customer queries', () => {
 
   /** Ids of the customers matching `filter`, in the default order. */
   async function matching(filter: Record<string, unknown>): Promise<string[]> {
-    const response = await t.graphql<{ customers: { nodes: Array<{ id: string }> } }>(LIST, { filter, first: 1000 });
-    return dataOf(response).customers.nodes.map((node) => node.id);
+    const response = await gql<{ customers: { nodes: Array<{ id: string }> } }>(t, LIST, { filter, first: 1000 });
+    return response.customers.nodes.map((node) => node.id);
   }
 
   /** Sets a customer's timestamps directly, so that time filters have exact instants to compare with. */
@@ -49,7 +42,7 @@ describeDb('customer queries', () => {
     });
 
     it('returns null for an unknown id', async () => {
-      expect(await customerById(t, 'cus_00000000000000000000000000')).toBeNull();
+      expect(await customerById(t, ABSENT_CUSTOMER_ID)).toBeNull();
       expect(await customerById(t, 'not-an-id')).toBeNull();
     });
 
@@ -75,16 +68,16 @@ describeDb('customer queries', () => {
     it('returns the customer holding the external id', async () => {
       const externalId = `ext-${uniqueLetters()}`;
       const customer = await createValidCustomer(t, { externalId, givenName: 'External' });
-      const response = await t.graphql<{ customerByExternalId: { id: string } | null }>(query, { externalId });
-      expect(dataOf(response).customerByExternalId).toEqual({ id: customer.id, externalId });
+      const response = await gql<{ customerByExternalId: { id: string } | null }>(t, query, { externalId });
+      expect(response.customerByExternalId).toEqual({ id: customer.id, externalId });
     });
 
     it('returns null for an unknown external id, and matches exactly (case-sensitive)', async () => {
       const externalId = `Ext-${uniqueLetters()}`;
       await createValidCustomer(t, { externalId, givenName: 'External' });
       for (const other of [`${externalId}x`, externalId.toLowerCase()]) {
-        const response = await t.graphql<{ customerByExternalId: { id: string } | null }>(query, { externalId: other });
-        expect(dataOf(response).customerByExternalId).toBeNull();
+        const response = await gql<{ customerByExternalId: { id: string } | null }>(t, query, { externalId: other });
+        expect(response.customerByExternalId).toBeNull();
       }
     });
   });
@@ -94,7 +87,7 @@ describeDb('customer queries', () => {
       const a = await createValidCustomer(t, { givenName: 'Ids' });
       await createValidCustomer(t, { givenName: 'Ids' });
       const c = await createValidCustomer(t, { givenName: 'Ids' });
-      expect(await matching({ ids: [c.id, a.id, 'cus_00000000000000000000000000'] })).toEqual([a.id, c.id]);
+      expect(await matching({ ids: [c.id, a.id, ABSENT_CUSTOMER_ID] })).toEqual([a.id, c.id]);
       expect(await matching({ ids: [] })).toEqual([]);
     });
 

@@ -1,5 +1,5 @@
 import { followCustomerPurges, startOrdersSubgraph } from '../fixtures/orders-subgraph';
-import { dataOf } from '../helpers/customer-api';
+import { dataOf, gql } from '../helpers/customer-api';
 import { describeNats, markNatsRun, PrivateNats, readStream, StreamMessage, TEST_NATS_URL } from '../helpers/nats';
 import { bearer, hs256Token, TEST_JWT_SECRET } from '../helpers/tokens';
 import { describeDb, dialect, startTestServer, TestServer } from '../helpers/test-server';
@@ -30,7 +30,7 @@ async function newBrand(): Promise<{ brand: string; headers: Record<string, stri
 }
 
 async function createCustomer(t: TestServer, headers: Record<string, string>, givenName: string): Promise<string> {
-  const payload = dataOf(await t.graphql<{ createCustomer: { customer: { id: string } } }>(CREATE, { input: { givenName } }, headers));
+  const payload = await gql<{ createCustomer: { customer: { id: string } } }>(t, CREATE, { input: { givenName } }, headers);
   return payload.createCustomer.customer.id;
 }
 
@@ -38,8 +38,11 @@ async function feed(t: TestServer, headers: Record<string, string>): Promise<Fee
   const events: FeedEvent[] = [];
   let after: string | null = null;
   for (;;) {
-    const page: { customerEvents: { nodes: FeedEvent[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } } = dataOf(
-      await t.graphql(FEED, { after }, headers),
+    const page: { customerEvents: { nodes: FeedEvent[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } } = await gql(
+      t,
+      FEED,
+      { after },
+      headers,
     );
     events.push(...page.customerEvents.nodes);
     if (!page.customerEvents.pageInfo.hasNextPage) return events;
@@ -128,9 +131,7 @@ describeNats('change events on NATS JetStream', () => {
         const erased = await createCustomer(t, headers, 'Erased');
         orders.customerCopies.set(kept, 'Kept');
         orders.customerCopies.set(erased, 'Erased');
-        expect(
-          dataOf(await t.graphql<{ purgeCustomer: { deletedCustomerId: string } }>(PURGE, { id: erased }, headers)).purgeCustomer,
-        ).toEqual({
+        expect((await gql<{ purgeCustomer: { deletedCustomerId: string } }>(t, PURGE, { id: erased }, headers)).purgeCustomer).toEqual({
           deletedCustomerId: erased,
         });
         await until('the orders subgraph dropped its copy', () => !orders.customerCopies.has(erased));

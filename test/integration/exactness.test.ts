@@ -6,14 +6,14 @@ import {
   createValidCustomer,
   customerById,
   CustomerView,
-  dataOf,
   deleteCustomer,
+  gql,
   onlyErrorOf,
   uniqueLetters,
   updateCustomer,
   upsertCustomer,
 } from '../helpers/customer-api';
-import { ACTIVITY_FIELDS, ActivityView, addFlag, ConnectionView, gql, recordActivity, removeFlag } from '../helpers/nested-api';
+import { ACTIVITY_FIELDS, ActivityView, addFlag, ConnectionView, recordActivity, removeFlag } from '../helpers/nested-api';
 import { describeDb, dialect, startTestServer, TestServer } from '../helpers/test-server';
 
 const LIST = /* GraphQL */ `
@@ -312,7 +312,7 @@ describeDb('exact matching on both databases', () => {
       }
       const inRange = await matching({ ids: [customer.id], createdAfter: ACCEPTED[0], createdBefore: ACCEPTED[ACCEPTED.length - 1] });
       expect(inRange).toEqual([customer.id]);
-      dataOf(await t.graphql(TIMELINE, { id: customer.id, filter: { occurredAfter: ACCEPTED[0], occurredBefore: ACCEPTED.at(-1) } }));
+      await gql(t, TIMELINE, { id: customer.id, filter: { occurredAfter: ACCEPTED[0], occurredBefore: ACCEPTED.at(-1) } });
     });
   });
 });

@@ -1,3 +1,4 @@
+import { ABSENT_CUSTOMER_ID } from '../helpers/ids';
 import { readFileSync } from 'node:fs';
 import { parse, visit } from 'graphql';
 import { DEVELOPMENT_CALLER } from '../../src/http/development-caller';
@@ -123,9 +124,8 @@ describeDb('Federation', () => {
   describe('_entities', () => {
     it('resolves representations in the order given, with null for unknown ids', async () => {
       const [a, b, c] = await createCustomers(t, 3, 'order');
-      const unknown = 'cus_00000000000000000000000000';
       const response = await t.graphql<{ _entities: Array<EntityCustomer | null> }>(ENTITIES, {
-        representations: representations([c, unknown, a, b, a]),
+        representations: representations([c, ABSENT_CUSTOMER_ID, a, b, a]),
       });
       expect(response.errors).toBeUndefined();
       expect(response.data!._entities.map((entity) => entity?.id ?? null)).toEqual([c, null, a, b, a]);

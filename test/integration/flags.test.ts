@@ -1,18 +1,18 @@
+import { useServerWithCustomer } from '../helpers/fixtures';
+import { ABSENT_CUSTOMER_ID } from '../helpers/ids';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/core/config';
 import { createLogger } from '../../src/core/logging/logger';
 import { startServer } from '../../src/server';
-import { createCustomer, createValidCustomer, CustomerView, uniqueLetters } from '../helpers/customer-api';
+import { createCustomer, createValidCustomer, CustomerView, gql, uniqueLetters } from '../helpers/customer-api';
 import {
   addFlag,
   clockPast,
   ConnectionView,
   countChildRows,
   FlagView,
-  gql,
-  gqlRaw,
   removeFlag,
   storedActivities,
   versionOf,
@@ -22,7 +22,6 @@ import { describeDb, startTestServer, TestServer } from '../helpers/test-server'
 // Jest reads testTimeout from the root config only, not per project: without this, a busy machine hits the 5 s default while MariaDB creates and migrates the test database.
 jest.setTimeout(60_000);
 
-const UNKNOWN_CUSTOMER = 'cus_00000000000000000000000000';
 const REGISTRY = JSON.parse(readFileSync(join(__dirname, '../../config/flags.json'), 'utf8')) as Array<{
   name: string;
   description: string;
@@ -76,19 +75,11 @@ async function idsWithFlag(t: TestServer, hasFlag: string, familyName: string): 
 }
 
 describeDb('customer flags', () => {
+  const fixture = useServerWithCustomer('Flag');
   let t: TestServer;
   let customer: CustomerView;
-
-  beforeAll(async () => {
-    t = await startTestServer();
-  });
-
-  afterAll(async () => {
-    await t?.close();
-  });
-
-  beforeEach(async () => {
-    customer = await createValidCustomer(t, { givenName: 'Flag', familyName: uniqueLetters() });
+  beforeEach(() => {
+    ({ t, customer } = fixture.current());
   });
 
   describe('Query.customerFlagDefinitions', () => {
@@ -139,9 +130,9 @@ describeDb('customer flags', () => {
     });
 
     it('refuses an unknown customer with NOT_FOUND at ["customerId"]', async () => {
-      const payload = await addFlag(t, UNKNOWN_CUSTOMER, 'vip');
+      const payload = await addFlag(t, ABSENT_CUSTOMER_ID, 'vip');
       expect(payload).toEqual({ customer: null, userErrors: [{ field: ['customerId'], code: 'NOT_FOUND', message: expect.any(String) }] });
-      expect(await countChildRows(t, 'customer_flags', UNKNOWN_CUSTOMER)).toBe(0);
+      expect(await countChildRows(t, 'customer_flags', ABSENT_CUSTOMER_ID)).toBe(0);
     });
 
     it('adds a flag once under 50 concurrent requests', async () => {
@@ -183,7 +174,7 @@ describeDb('customer flags', () => {
       expect((await removeFlag(t, customer.id, READ_ONLY)).userErrors).toEqual([
         { field: ['flag'], code: 'READ_ONLY_FLAG', message: expect.any(String) },
       ]);
-      expect((await removeFlag(t, UNKNOWN_CUSTOMER, 'vip')).userErrors).toEqual([
+      expect((await removeFlag(t, ABSENT_CUSTOMER_ID, 'vip')).userErrors).toEqual([
         { field: ['customerId'], code: 'NOT_FOUND', message: expect.any(String) },
       ]);
     });
@@ -262,12 +253,12 @@ describeDb('customer flags', () => {
       await addFlag(t, customer.id, 'do_not_contact');
       const other = await createValidCustomer(t, { givenName: 'Other', familyName: uniqueLetters() });
       const cursor = (await flagPage(t, customer.id, 1)).pageInfo.endCursor;
-      const response = await gqlRaw(t, FLAGS_PAGE, { id: other.id, first: 1, after: cursor });
+      const response = await t.graphql(FLAGS_PAGE, { id: other.id, first: 1, after: cursor });
       expect(response.errors?.map((error) => error.extensions?.code)).toEqual(['BAD_USER_INPUT']);
     });
 
     it('refuses first: 0 with BAD_USER_INPUT', async () => {
-      const response = await gqlRaw(t, FLAGS_PAGE, { id: customer.id, first: 0 });
+      const response = await t.graphql(FLAGS_PAGE, { id: customer.id, first: 0 });
       expect(response.errors?.map((error) => error.extensions?.code)).toEqual(['BAD_USER_INPUT']);
     });
   });
@@ -312,7 +303,7 @@ describeDb('customer flags with a large registry', () => {
   it('serves the registry of CUSTOMER_FLAGS_FILE', async () => {
     const data = await gql<{ customerFlagDefinitions: Array<{ name: string }> }>(t, '{ customerFlagDefinitions { name } }');
     expect(data.customerFlagDefinitions).toHaveLength(120);
-    expect((await addFlag(t, 'cus_00000000000000000000000000', 'vip')).userErrors[0]!.code).toBe('UNKNOWN_FLAG');
+    expect((await addFlag(t, ABSENT_CUSTOMER_ID, 'vip')).userErrors[0]!.code).toBe('UNKNOWN_FLAG');
   });
 
   it('treats flags(first) above 100 as 100', async () => {

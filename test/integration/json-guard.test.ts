@@ -1,12 +1,13 @@
 import {
   CREATE_CUSTOMER,
+  createValidCustomer,
   CustomerView,
+  dataOf,
+  gql,
   PayloadView,
   UPDATE_CUSTOMER,
   UPSERT_CUSTOMER,
   UPSERT_CUSTOMERS,
-  createValidCustomer,
-  dataOf,
 } from '../helpers/customer-api';
 import { ACTIVITY_FIELDS } from '../helpers/nested-api';
 import { describeDb, GraphQLResponse, startTestServer, TestServer } from '../helpers/test-server';
@@ -101,7 +102,7 @@ describeDb('JSON metadata and activity data', () => {
         expect(result.customer).toBeNull();
         expect(result.userErrors).toEqual([{ field: path, code: 'LIMIT_EXCEEDED', message: expect.stringMatching(/32 levels/) }]);
       }
-      const read = dataOf(await t.graphql<{ customer: { metadata: unknown; version: number } }>(READ_BACK, { id: customer.id }));
+      const read = await gql<{ customer: { metadata: unknown; version: number } }>(t, READ_BACK, { id: customer.id });
       expect(read.customer).toMatchObject({ metadata: {}, version: 1 });
       expect((await fetch(new URL('/health', t.server.url))).status).toBe(200);
     });
@@ -130,7 +131,7 @@ describeDb('JSON metadata and activity data', () => {
       const customer = dataOf(created.body).createCustomer;
       expect(customer.userErrors).toEqual([]);
       expect(JSON.stringify(customer.customer!.metadata)).toBe(atLimit);
-      const read = dataOf(await t.graphql<{ customer: { metadata: unknown } }>(READ_BACK, { id: customer.customer!.id }));
+      const read = await gql<{ customer: { metadata: unknown } }>(t, READ_BACK, { id: customer.customer!.id });
       expect(JSON.stringify(read.customer.metadata)).toBe(atLimit);
 
       const arrays = `{"a":${'['.repeat(31)}1${']'.repeat(31)}}`;
@@ -176,10 +177,10 @@ describeDb('JSON metadata and activity data', () => {
     }
 
     async function readBack(id: string): Promise<{ metadata: string; version: number; data: string[] }> {
-      const read = dataOf(
-        await t.graphql<{ customer: { metadata: unknown; version: number; activities: { nodes: Array<{ data: unknown }> } } }>(READ_BACK, {
+      const read = (
+        await gql<{ customer: { metadata: unknown; version: number; activities: { nodes: Array<{ data: unknown }> } } }>(t, READ_BACK, {
           id,
-        }),
+        })
       ).customer;
       return {
         metadata: JSON.stringify(read.metadata),

@@ -1,5 +1,5 @@
 import { MAX_OPERATION_LABELS } from '../../src/core/metrics/metric-labels';
-import { createValidCustomer, dataOf, onlyErrorOf, uniqueLetters } from '../helpers/customer-api';
+import { createValidCustomer, dataOf, gql, onlyErrorOf, uniqueLetters } from '../helpers/customer-api';
 import { describeDb, startTestServer, TestServer } from '../helpers/test-server';
 
 /** One line of the Prometheus text format: a metric name, its labels and its value. */
@@ -72,7 +72,7 @@ describeDb('GET /metrics', () => {
 
   it('answers Prometheus text with every metric of the service and the default process metrics', async () => {
     // One request first, so the labelled histograms and counters have samples.
-    dataOf(await t.graphql(LIST_CUSTOMERS));
+    await gql(t, LIST_CUSTOMERS);
     const response = await fetch(metricsUrl());
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4; charset=utf-8$/i);
@@ -143,7 +143,7 @@ describeDb('GET /metrics', () => {
 
   it('counts anonymous operations under "anonymous"', async () => {
     const before = await scrape();
-    dataOf(await t.graphql('{ customers(first: 1) { totalCount } }'));
+    await gql(t, '{ customers(first: 1) { totalCount } }');
     const after = await scrape();
     const ok = { operation: 'anonymous', outcome: 'ok' };
     expect(valueOf(after, 'graphql_operation_duration_seconds_count', ok)).toBe(
@@ -167,10 +167,11 @@ describeDb('GET /metrics', () => {
 
   it('does not count userErrors of a mutation as GraphQL errors', async () => {
     const before = await scrape();
-    const response = await t.graphql<{ createCustomer: { userErrors: Array<{ code: string }> } }>(
+    const response = await gql<{ createCustomer: { userErrors: Array<{ code: string }> } }>(
+      t,
       'mutation BadEmail { createCustomer(input: { givenName: "Bad", emailAddress: "not an address" }) { userErrors { code } } }',
     );
-    expect(dataOf(response).createCustomer.userErrors.map((error) => error.code)).toEqual(['INVALID']);
+    expect(response.createCustomer.userErrors.map((error) => error.code)).toEqual(['INVALID']);
     const after = await scrape();
     const total = (samples: Sample[]) =>
       samples.filter((sample) => sample.name === 'graphql_errors_total').reduce((sum, sample) => sum + sample.value, 0);

@@ -1,24 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { seedCustomers, uniqueLetters } from '../helpers/customer-api';
-import { gql } from '../helpers/nested-api';
+import { gql } from '../helpers/customer-api';
+import { padIndex, SeededCustomer, seedCustomersWithParts } from '../helpers/fixtures';
+
 import { describeDb, startTestServer, TestServer } from '../helpers/test-server';
 
 // Jest reads testTimeout from the root config only, not per project: without this, a busy machine hits the 5 s default while MariaDB creates and migrates the test database.
 jest.setTimeout(60_000);
-
-const FLAG_NAMES = (JSON.parse(readFileSync(join(__dirname, '../../config/flags.json'), 'utf8')) as Array<{ name: string }>).map(
-  (flag) => flag.name,
-);
-
-/** What was seeded for one customer, in the order the API must return it. */
-interface Seeded {
-  id: string;
-  channels: string[];
-  flags: string[];
-  /** Newest first. */
-  activityTypes: string[];
-}
 
 interface NestedCustomer {
   id: string;
@@ -52,63 +38,7 @@ const NESTED_LIST = /* GraphQL */ `
   }
 `;
 
-const pad = (n: number) => String(n).padStart(3, '0');
-
-/**
- * Seeds `count` customers sharing a family name: through upsertCustomers (which
- * writes customer.created), then each customer's two channels, five of the six
- * registry flags (a different one left out per customer) and three external
- * activities, older than customer.created, in one INSERT per table.
- */
-async function seed(t: TestServer, count: number): Promise<{ familyName: string; customers: Seeded[] }> {
-  const familyName = uniqueLetters();
-  const created = await seedCustomers(
-    t,
-    Array.from({ length: count }, (_, i) => ({ externalId: `${familyName}-${pad(i)}`, givenName: 'Nested', familyName })),
-  );
-  const customers: Seeded[] = created.map((customer, i) => ({
-    id: customer.id,
-    channels: [`${familyName}-${pad(i)}@example.com`, `${familyName}-${pad(i)}-other`],
-    flags: FLAG_NAMES.filter((_, f) => f !== i % FLAG_NAMES.length).sort(),
-    activityTypes: ['customer.created', `seen.${pad(i)}.2`, `seen.${pad(i)}.1`],
-  }));
-
-  const channelRows = customers.flatMap((customer, i) => [
-    [`chn_${familyName}${pad(i)}e`.slice(0, 30), customer.id, 'default', 'EMAIL', customer.channels[0], `2024-01-01 00:00:0${i % 10}.000`],
-    [`chn_${familyName}${pad(i)}o`.slice(0, 30), customer.id, 'default', 'OTHER', customer.channels[1], `2024-01-02 00:00:00.000`],
-  ]);
-  await insertRows(t, 'customer_channels', ['id', 'customer_id', 'brand', 'type', 'value', 'created_at'], channelRows);
-
-  const flagRows = customers.flatMap((customer) => customer.flags.map((name) => [customer.id, name, 'default', '2024-01-01 00:00:00.000']));
-  await insertRows(t, 'customer_flags', ['customer_id', 'name', 'brand', 'added_at'], flagRows);
-
-  const activityRows = customers.flatMap((customer, i) =>
-    [0, 1, 2].map((k) => [
-      `act_${familyName}${pad(i)}${k}`.slice(0, 30),
-      customer.id,
-      'default',
-      `seen.${pad(i)}.${k}`,
-      'EXTERNAL',
-      '{}',
-      `2024-01-0${k + 1} 00:00:00.000`,
-      `2024-01-0${k + 1} 00:00:00.000`,
-    ]),
-  );
-  await insertRows(
-    t,
-    'customer_activities',
-    ['id', 'customer_id', 'brand', 'type', 'origin', 'data', 'occurred_at', 'recorded_at'],
-    activityRows,
-  );
-  return { familyName, customers };
-}
-
-async function insertRows(t: TestServer, table: string, columns: string[], rows: unknown[][]): Promise<void> {
-  const placeholders = rows.map(() => `(${columns.map(() => '?').join(', ')})`).join(', ');
-  await t.sql(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${placeholders}`, rows.flat());
-}
-
-function expectEachCustomerHasItsOwnRows(nodes: NestedCustomer[], seeded: Seeded[]): void {
+function expectEachCustomerHasItsOwnRows(nodes: NestedCustomer[], seeded: SeededCustomer[]): void {
   expect(nodes.map((node) => node.id)).toEqual(seeded.map((customer) => customer.id));
   nodes.forEach((node, i) => {
     const own = seeded[i]!;
@@ -132,7 +62,7 @@ describeDb('nested connections in a list of customers', () => {
   it('issues the same few statements for 10 and for 100 customers, each with its own channels, flags and activities', async () => {
     const counts: number[] = [];
     for (const size of [10, 100]) {
-      const { familyName, customers } = await seed(t, size);
+      const { familyName, customers } = await seedCustomersWithParts(t, size);
       const { result, count, statements } = await t.countStatements(() =>
         gql<{ customers: { nodes: NestedCustomer[] } }>(t, NESTED_LIST, { first: size, name: familyName }),
       );
@@ -145,7 +75,7 @@ describeDb('nested connections in a list of customers', () => {
   });
 
   it('answers one customer asked with two argument sets under aliases, each with its own result', async () => {
-    const { familyName, customers } = await seed(t, 3);
+    const { familyName, customers } = await seedCustomersWithParts(t, 3);
     const { result, count } = await t.countStatements(() =>
       gql<{
         customers: {
@@ -181,7 +111,7 @@ describeDb('nested connections in a list of customers', () => {
   });
 
   it('keeps argument sets apart under aliases with paging and type filters', async () => {
-    const { familyName, customers } = await seed(t, 4);
+    const { familyName, customers } = await seedCustomersWithParts(t, 4);
     const data = await gql<{
       customers: {
         nodes: Array<{
@@ -210,7 +140,7 @@ describeDb('nested connections in a list of customers', () => {
     data.customers.nodes.forEach((node, i) => {
       const own = customers[i]!;
       expect(node.id).toBe(own.id);
-      expect(node.older.nodes).toEqual([{ type: `seen.${pad(i)}.1` }, { type: `seen.${pad(i)}.0` }]);
+      expect(node.older.nodes).toEqual([{ type: `seen.${padIndex(i)}.1` }, { type: `seen.${padIndex(i)}.0` }]);
       expect(node.own).toEqual(
         i === 1 ? { totalCount: 2, nodes: [{ type: 'seen.001.2' }, { type: 'seen.001.0' }] } : { totalCount: 0, nodes: [] },
       );

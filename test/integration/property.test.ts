@@ -1,3 +1,4 @@
+import { ABSENT_CUSTOMER_ID } from '../helpers/ids';
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -170,7 +171,7 @@ describeDb('mutations under arbitrary input', () => {
     fc.oneof(
       { weight: 4, arbitrary: fc.constantFrom(...customerIds) },
       { weight: 1, arbitrary: variantOf(fc.constantFrom(...customerIds)) },
-      { weight: 1, arbitrary: anyString(['cus_00000000000000000000000000']) },
+      { weight: 1, arbitrary: anyString([ABSENT_CUSTOMER_ID]) },
     );
 
   /** Arbitrary variables for every mutation of the contract. */

@@ -1,7 +1,7 @@
 import { IdempotencyRepository } from '../../src/data/repositories/idempotency.repository';
-import { CUSTOMER_FIELDS, CustomerView, UserErrorView } from '../helpers/customer-api';
+import { CUSTOMER_FIELDS, CustomerView, gql, UserErrorView } from '../helpers/customer-api';
 import { findText, listTables } from '../helpers/database-scan';
-import { ABSENT_CUSTOMER_ID } from '../helpers/root-operations';
+import { ABSENT_CUSTOMER_ID } from '../helpers/ids';
 import { describeDb, startTestServer, TestServer } from '../helpers/test-server';
 
 interface PurgePayload {
@@ -37,16 +37,11 @@ describeDb('purgeCustomer', () => {
   });
   afterAll(() => t.close());
 
-  async function graphql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
-    const response = await t.graphql<T>(query, variables);
-    if (response.errors?.length) throw new Error(`unexpected errors: ${JSON.stringify(response.errors)}`);
-    return response.data!;
-  }
-
   /** Creates a customer with a channel of each kind, a flag, activities and an idempotency key; returns it and its personal data. */
   async function seedFull(tag: string, phone: string): Promise<{ customer: CustomerView; values: string[] }> {
     const data = personalData(tag, phone);
-    const created = await graphql<{ createCustomer: { customer: CustomerView; userErrors: UserErrorView[] } }>(
+    const created = await gql<{ createCustomer: { customer: CustomerView; userErrors: UserErrorView[] } }>(
+      t,
       `
         mutation ($input: CreateCustomerInput!, $key: String) {
           createCustomer(input: $input, idempotencyKey: $key) {
@@ -81,7 +76,8 @@ describeDb('purgeCustomer', () => {
     );
     expect(created.createCustomer.userErrors).toEqual([]);
     const customer = created.createCustomer.customer;
-    const recorded = await graphql<{ recordCustomerActivity: { userErrors: UserErrorView[] } }>(
+    const recorded = await gql<{ recordCustomerActivity: { userErrors: UserErrorView[] } }>(
+      t,
       `
         mutation ($input: RecordCustomerActivityInput!) {
           recordCustomerActivity(input: $input) {
@@ -104,7 +100,8 @@ describeDb('purgeCustomer', () => {
       },
     );
     expect(recorded.recordCustomerActivity.userErrors).toEqual([]);
-    const updated = await graphql<{ updateCustomer: { userErrors: UserErrorView[] } }>(
+    const updated = await gql<{ updateCustomer: { userErrors: UserErrorView[] } }>(
+      t,
       'mutation ($id: ID!) { updateCustomer(input: { id: $id, languageCode: "en-US" }) { userErrors { code } } }',
       { id: customer.id },
     );
@@ -166,7 +163,7 @@ describeDb('purgeCustomer', () => {
     expect(new Set((await findText(t, erased.values)).map((hit) => hit.needle))).toEqual(new Set(erased.values));
     expect(await listTables(t)).toEqual(expect.arrayContaining(['customers', 'customer_channels', 'idempotency_keys']));
 
-    const purged = await graphql<PurgePayload>(PURGE, { id: erased.customer.id });
+    const purged = await gql<PurgePayload>(t, PURGE, { id: erased.customer.id });
     expect(purged.purgeCustomer).toEqual({ deletedCustomerId: erased.customer.id, userErrors: [] });
 
     expect(await rowsAbout(erased.customer.id)).toEqual({
@@ -191,26 +188,27 @@ describeDb('purgeCustomer', () => {
     const { customer } = await seedFull('Entity', '+4930726219961');
     const entities = 'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { id } } }';
     const representations = { r: [{ __typename: 'Customer', id: customer.id }] };
-    expect(await graphql(entities, representations)).toEqual({ _entities: [{ id: customer.id }] });
-    await graphql<PurgePayload>(PURGE, { id: customer.id });
-    expect(await graphql(entities, representations)).toEqual({ _entities: [null] });
-    expect(await graphql('query ($id: ID!) { customer(id: $id, includeDeleted: true) { id } }', { id: customer.id })).toEqual({
+    expect(await gql(t, entities, representations)).toEqual({ _entities: [{ id: customer.id }] });
+    await gql<PurgePayload>(t, PURGE, { id: customer.id });
+    expect(await gql(t, entities, representations)).toEqual({ _entities: [null] });
+    expect(await gql(t, 'query ($id: ID!) { customer(id: $id, includeDeleted: true) { id } }', { id: customer.id })).toEqual({
       customer: null,
     });
   });
 
   it('erases a soft-deleted customer too', async () => {
     const { customer, values } = await seedFull('Soft', '+4930726219971');
-    const deleted = await graphql<{ deleteCustomer: { deletedCustomerId: string } }>(
+    const deleted = await gql<{ deleteCustomer: { deletedCustomerId: string } }>(
+      t,
       'mutation ($id: ID!) { deleteCustomer(id: $id) { deletedCustomerId } }',
       { id: customer.id },
     );
     expect(deleted.deleteCustomer.deletedCustomerId).toBe(customer.id);
-    const purged = await graphql<PurgePayload>(PURGE, { id: customer.id });
+    const purged = await gql<PurgePayload>(t, PURGE, { id: customer.id });
     expect(purged.purgeCustomer).toEqual({ deletedCustomerId: customer.id, userErrors: [] });
     expect(Object.values(await rowsAbout(customer.id))).toEqual([0, 0, 0, 0, 0]);
     expect(await traceAfterPurge(customer.id, values)).toEqual([]);
-    const entities = await graphql('query ($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { id } } }', {
+    const entities = await gql(t, 'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { id } } }', {
       r: [{ __typename: 'Customer', id: customer.id }],
     });
     expect(entities).toEqual({ _entities: [null] });
@@ -218,8 +216,9 @@ describeDb('purgeCustomer', () => {
 
   it('frees the idempotency key and the externalId of the purged customer', async () => {
     const { customer } = await seedFull('Reuse', '+4930726219981');
-    await graphql<PurgePayload>(PURGE, { id: customer.id });
-    const again = await graphql<{ createCustomer: { customer: { id: string } | null; userErrors: UserErrorView[] } }>(
+    await gql<PurgePayload>(t, PURGE, { id: customer.id });
+    const again = await gql<{ createCustomer: { customer: { id: string } | null; userErrors: UserErrorView[] } }>(
+      t,
       'mutation { createCustomer(input: { externalId: "ext-Reuse", givenName: "Other" }, idempotencyKey: "key-Reuse") { customer { id } userErrors { code } } }',
     );
     expect(again.createCustomer.userErrors).toEqual([]);
@@ -227,11 +226,11 @@ describeDb('purgeCustomer', () => {
   });
 
   it('answers NOT_FOUND for an unknown id and for a second purge', async () => {
-    const unknown = await graphql<PurgePayload>(PURGE, { id: ABSENT_CUSTOMER_ID });
+    const unknown = await gql<PurgePayload>(t, PURGE, { id: ABSENT_CUSTOMER_ID });
     expect(unknown.purgeCustomer).toEqual({ deletedCustomerId: null, userErrors: [{ code: 'NOT_FOUND', field: ['id'] }] });
     const { customer } = await seedFull('Twice', '+4930726219991');
-    await graphql<PurgePayload>(PURGE, { id: customer.id });
-    const second = await graphql<PurgePayload>(PURGE, { id: customer.id });
+    await gql<PurgePayload>(t, PURGE, { id: customer.id });
+    const second = await gql<PurgePayload>(t, PURGE, { id: customer.id });
     expect(second.purgeCustomer.userErrors.map((error) => error.code)).toEqual(['NOT_FOUND']);
   });
 

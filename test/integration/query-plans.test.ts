@@ -1,5 +1,7 @@
+import { insertRows } from '../helpers/fixtures';
+import { gql } from '../helpers/customer-api';
 import { ulid } from 'ulid';
-import { gql } from '../helpers/nested-api';
+
 import { describeDb, dialect, startTestServer, TestServer } from '../helpers/test-server';
 
 /**
@@ -45,15 +47,6 @@ const SORT_COLUMN: Record<SortField, string> = {
 const FAMILY_NAMES = ['Moreau', 'Morales', 'Moser', 'Mohr', 'Becker', 'Kowalski', 'Nguyen', 'Silva'];
 
 const stamp = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
-
-/** Inserts rows with multi-row statements of `perStatement` rows. */
-async function insertMany(t: TestServer, table: string, columns: string[], rows: unknown[][], perStatement = 400): Promise<void> {
-  const tuple = `(${columns.map(() => '?').join(', ')})`;
-  for (let start = 0; start < rows.length; start += perStatement) {
-    const chunk = rows.slice(start, start + perStatement);
-    await t.sql(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${chunk.map(() => tuple).join(', ')}`, chunk.flat());
-  }
-}
 
 const CUSTOMER_COLUMNS = [
   'id',
@@ -271,8 +264,8 @@ describeDb('query plans of deep pages', () => {
     t = await startTestServer();
     const start = Date.parse('2025-01-01T00:00:00.000Z');
     const customers = customerRows(BRAND, CUSTOMERS, start);
-    await insertMany(t, 'customers', CUSTOMER_COLUMNS, customers);
-    await insertMany(t, 'customers', CUSTOMER_COLUMNS, customerRows('other-brand', OTHER_BRAND_CUSTOMERS, start));
+    await insertRows(t, 'customers', CUSTOMER_COLUMNS, customers);
+    await insertRows(t, 'customers', CUSTOMER_COLUMNS, customerRows('other-brand', OTHER_BRAND_CUSTOMERS, start));
     timelineCustomer = String(customers[1]![0]);
     flaggedCustomer = String(customers[2]![0]);
 
@@ -309,13 +302,13 @@ describeDb('query plans of deep pages', () => {
     for (const customer of customers.slice(3, 23)) {
       for (let index = 0; index < 100; index += 1) activities.push(activityOf(String(customer[0]), index, start + 10_000_000));
     }
-    await insertMany(t, 'customer_activities', activityColumns, activities);
+    await insertRows(t, 'customer_activities', activityColumns, activities);
 
     const flags: unknown[][] = [];
     for (let index = 0; index < FLAGS; index += 1)
       flags.push([flaggedCustomer, `flag-${String(index).padStart(4, '0')}`, BRAND, stamp(start)]);
     for (const customer of customers.slice(3, 203)) flags.push([String(customer[0]), 'flag-0001', BRAND, stamp(start)]);
-    await insertMany(t, 'customer_flags', ['customer_id', 'name', 'brand', 'added_at'], flags);
+    await insertRows(t, 'customer_flags', ['customer_id', 'name', 'brand', 'added_at'], flags);
 
     // Fresh statistics, as a database that grew to this size would have.
     if (dialect === 'mysql') {

@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { Writable } from 'node:stream';
-import { CREATE_CUSTOMER, dataOf, PayloadView, uniqueLetters, UPDATE_CUSTOMER } from '../helpers/customer-api';
+import { CREATE_CUSTOMER, dataOf, gql, PayloadView, uniqueLetters, UPDATE_CUSTOMER } from '../helpers/customer-api';
 import { describeDb, startTestServer, TestServer } from '../helpers/test-server';
 
 /** Every line the server logs, kept as written and parsed. */
@@ -233,7 +233,7 @@ describeDb.each(['info', 'trace'] as const)('request logging at LOG_LEVEL=%s', (
       for (const p of [created, updated, invalid, raced]) secrets.push(p.given, p.family, p.email, p.phone.e164, p.phone.typed);
 
       const create = async (input: Record<string, unknown>, key?: string) =>
-        dataOf(await t.graphql<{ createCustomer: PayloadView }>(CREATE_WITH_KEY, { input, key })).createCustomer;
+        (await gql<{ createCustomer: PayloadView }>(t, CREATE_WITH_KEY, { input, key })).createCustomer;
 
       // Created with every personal field, in a channel too.
       const first = await create({
@@ -253,7 +253,7 @@ describeDb.each(['info', 'trace'] as const)('request logging at LOG_LEVEL=%s', (
 
       // Updated to other values, and an update that conflicts on version.
       const update = async (input: Record<string, unknown>) =>
-        dataOf(await t.graphql<{ updateCustomer: PayloadView }>(UPDATE_CUSTOMER, { input })).updateCustomer;
+        (await gql<{ updateCustomer: PayloadView }>(t, UPDATE_CUSTOMER, { input })).updateCustomer;
       const changed = await update({
         id: customer.id,
         givenName: updated.given,
@@ -274,11 +274,12 @@ describeDb.each(['info', 'trace'] as const)('request logging at LOG_LEVEL=%s', (
       });
       expect(refused.customer).toBeNull();
       expect(refused.userErrors.map((error) => error.code).sort()).toEqual(['INVALID', 'INVALID', 'INVALID', 'TOO_LONG']);
-      const badChannel = dataOf(
-        await t.graphql<{ addCustomerChannel: { userErrors: Array<{ code: string }> } }>(
+      const badChannel = (
+        await gql<{ addCustomerChannel: { userErrors: Array<{ code: string }> } }>(
+          t,
           `mutation ($id: ID!, $value: String!) { addCustomerChannel(customerId: $id, channel: { type: EMAIL, value: $value }) { userErrors { code } } }`,
           { id: customer.id, value: `${invalid.email} ${invalid.given}` },
-        ),
+        )
       ).addCustomerChannel;
       expect(badChannel.userErrors.map((error) => error.code)).toEqual(['INVALID']);
       // A variable of the wrong shape: the request fails before any resolver, and the error message may quote the value.
@@ -308,7 +309,8 @@ describeDb.each(['info', 'trace'] as const)('request logging at LOG_LEVEL=%s', (
       expect(new Set(keyed.map((payload) => payload.customer?.id ?? null)).size).toBe(1);
 
       // Queried by each personal field.
-      const found = await t.graphql<{ customers: { totalCount: number } }>(
+      const found = await gql<{ customers: { totalCount: number } }>(
+        t,
         `query Find($email: String, $phone: String, $name: String) {
           byEmail: customers(filter: { emailAddress: $email }) { totalCount nodes { name emailAddress phoneNumber } }
           byPhone: customers(filter: { phoneNumber: $phone }) { totalCount }
@@ -317,14 +319,15 @@ describeDb.each(['info', 'trace'] as const)('request logging at LOG_LEVEL=%s', (
         }`,
         { email: updated.email, phone: updated.phone.typed, name: updated.family },
       );
-      expect(dataOf(found)).toMatchObject({ byEmail: { totalCount: 1 }, byPhone: { totalCount: 1 }, byName: { totalCount: 1 } });
-      const byId = await t.graphql<{ customer: { emailAddress: string } }>(
+      expect(found).toMatchObject({ byEmail: { totalCount: 1 }, byPhone: { totalCount: 1 }, byName: { totalCount: 1 } });
+      const byId = await gql<{ customer: { emailAddress: string } }>(
+        t,
         'query ($id: ID!) { customer(id: $id) { emailAddress channels { value } } }',
         {
           id: customer.id,
         },
       );
-      expect(dataOf(byId).customer.emailAddress).toBe(updated.email);
+      expect(byId.customer.emailAddress).toBe(updated.email);
 
       await new Promise((resolve) => setTimeout(resolve, 100));
       const text = log.text.join('');

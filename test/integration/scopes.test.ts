@@ -1,3 +1,4 @@
+import { ABSENT_CUSTOMER_ID } from '../helpers/ids';
 import { RootOperation, rootOperations } from '../helpers/root-operations';
 import { describeDb, GraphQLResponse, startTestServer, TestServer } from '../helpers/test-server';
 import { bearer, hs256Token, TEST_JWT_SECRET } from '../helpers/tokens';
@@ -61,7 +62,7 @@ describeDb('scopes', () => {
 
   it('needs customer:read to resolve entities', async () => {
     const query = 'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { id } } }';
-    const variables = { r: [{ __typename: 'Customer', id: 'cus_00000000000000000000000000' }] };
+    const variables = { r: [{ __typename: 'Customer', id: ABSENT_CUSTOMER_ID }] };
     expect(codesOf(await t.graphql(query, variables, await headersWith([WRITE, PURGE])))).toEqual(['FORBIDDEN']);
     const allowed = await t.graphql(query, variables, await headersWith([READ]));
     expect(allowed.errors).toBeUndefined();

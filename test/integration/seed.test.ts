@@ -1,5 +1,5 @@
 import { bulkLoadCustomers } from '../../src/data/repositories/customer-bulk-load';
-import { newCustomerRow } from '../../src/domain/customer/customer.service';
+import { newCustomerRow } from '../../src/domain/customer/customer-row';
 import { describeDb, dialect, startTestServer, TestServer } from '../helpers/test-server';
 
 jest.setTimeout(120_000);

@@ -5,7 +5,7 @@ import { RequestContext } from '../context';
 import { UpdateCustomerInput, UpsertCustomerInput } from './customer.inputs';
 import { CustomerPayload, DeleteCustomerPayload, UpsertCustomerPayload, UpsertCustomersPayload } from '../payloads';
 import { CustomerResult } from '../../domain/customer/customer-result';
-import { UpsertResult } from '../../domain/customer/customer.service';
+import { UpsertResult } from '../../domain/customer/customer-upsert';
 import { UserError } from '../../core/errors/user-error';
 import { CreateCustomerArgs } from './create-customer.args';
 

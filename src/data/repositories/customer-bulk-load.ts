@@ -100,7 +100,10 @@ async function loadRows(dataSource: DataSource, options: BulkLoadOptions): Promi
   try {
     const connection = (await queryRunner.connect()) as MysqlConnection;
     const write = async (rows: CustomerEntity[]): Promise<void> => {
-      if (!mysql) return insertRows(queryRunner.manager, CustomerEntity, rows);
+      if (!mysql) {
+        await insertRows(queryRunner.manager, CustomerEntity, rows);
+        return;
+      }
       const values: unknown[] = [];
       for (const row of rows) {
         for (const column of columns) values.push(driver.preparePersistentValue(column.getEntityValue(row), column) ?? null);

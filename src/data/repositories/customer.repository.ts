@@ -160,12 +160,13 @@ export class CustomerRepository {
    * one statement, and leaves this transaction holding the row lock of every
    * one of them, inserted or not: a row another request inserted and has not
    * committed yet makes the statement wait for that request. Which rows went in
-   * is for the caller to read (`idsByExternalIds`); an existing row is left as
-   * it was. Callers pass rows in external-id order, the order of every other
-   * lock on them.
+   * is for the caller to read (`idsByExternalIds`) unless the answer says that
+   * all went in; an existing row is left as it was. Callers pass rows in
+   * external-id order, the order of every other lock on them.
    */
-  async insertOrLock(customers: CustomerEntity[]): Promise<void> {
-    await insertRows(this.manager, CustomerEntity, customers, { kind: 'keep', target: ['brand', 'external_id'] });
+  async insertOrLock(customers: CustomerEntity[]): Promise<{ allInserted: boolean }> {
+    const { inserted } = await insertRows(this.manager, CustomerEntity, customers, { kind: 'keep', target: ['brand', 'external_id'] });
+    return { allInserted: inserted === customers.length };
   }
 
   /**

@@ -120,16 +120,22 @@ export class EventRepository {
   /** Writes positions and sequences, one statement per chunk, and moves each customer's head. */
   async number(numbering: readonly EventNumbering[]): Promise<void> {
     for (const chunk of chunks(numbering)) {
-      const cases = `CASE insert_order ${chunk.map(() => 'WHEN ? THEN ?').join(' ')} END`;
-      const parameters = [
-        ...chunk.flatMap((row) => [row.insertOrder, row.position]),
-        ...chunk.flatMap((row) => [row.insertOrder, row.sequence]),
-        ...chunk.map((row) => row.insertOrder),
-      ];
-      await this.manager.query(
-        `UPDATE customer_events SET position = ${cases}, sequence = ${cases} WHERE insert_order IN (${chunk.map(() => '?').join(', ')})`,
-        parameters,
-      );
+      // A join with the new numbers, not CASE insert_order WHEN … (which compares every row with every WHEN: quadratic).
+      const parameters = chunk.flatMap((row) => [row.insertOrder, row.position, row.sequence]);
+      if (this.isMysql()) {
+        const numbers = chunk.map((_, index) => (index === 0 ? 'SELECT ? AS insert_order, ? AS position, ? AS sequence' : 'SELECT ?, ?, ?'));
+        await this.manager.query(
+          `UPDATE customer_events e JOIN (${numbers.join(' UNION ALL ')}) n ON e.insert_order = n.insert_order
+           SET e.position = n.position, e.sequence = n.sequence`,
+          parameters,
+        );
+      } else {
+        await this.manager.query(
+          `UPDATE customer_events SET position = n.column2, sequence = n.column3
+           FROM (VALUES ${chunk.map(() => '(?, ?, ?)').join(', ')}) AS n WHERE customer_events.insert_order = n.column1`,
+          parameters,
+        );
+      }
     }
     const heads = new Map<string, number>();
     for (const row of numbering) heads.set(row.customerId, Math.max(heads.get(row.customerId) ?? 0, row.sequence));

@@ -39,7 +39,13 @@ export class ChangeFeedWorker {
   constructor(private readonly options: ChangeFeedWorkerOptions) {}
 
   start(): void {
-    this.unsubscribe = this.options.database.onEventsCommitted(() => this.schedule());
+    const relay = this.options.relay;
+    const stopWaking = relay ? this.options.sequencer.onBatchNumbered(() => relay.wake()) : () => undefined;
+    const stopScheduling = this.options.database.onEventsCommitted(() => this.schedule());
+    this.unsubscribe = () => {
+      stopScheduling();
+      stopWaking();
+    };
     this.timers.push(setInterval(() => this.schedule(), this.options.pollMs ?? 250).unref());
     const removeExpired = () =>
       this.detached.runInAsyncScope(() => {
@@ -82,9 +88,7 @@ export class ChangeFeedWorker {
         this.scheduled = false;
         this.inFlight = this.options.sequencer
           .catchUp()
-          .then((numbered) => {
-            if (numbered > 0) this.options.relay?.wake();
-          })
+          .then(() => undefined)
           .catch((error: unknown) => this.options.onError(error, 'sequencer'));
       }),
     );

@@ -32,6 +32,8 @@ export class EventRelay {
   private stopped = false;
   private loop: Promise<void> | null = null;
   private wakeUp: (() => void) | null = null;
+  /** A wake-up that came while the relay was busy: the next idle wait ends at once, so no event waits for the timer. */
+  private wokenWhileBusy = false;
   private readonly batchSize: number;
   private readonly leaseMs: number;
   private readonly idleMs: number;
@@ -56,7 +58,8 @@ export class EventRelay {
 
   /** New events may be there: look now instead of at the end of the idle wait. */
   wake(): void {
-    this.wakeUp?.();
+    if (this.wakeUp) this.wakeUp();
+    else this.wokenWhileBusy = true;
   }
 
   /** Stops after the batch in flight and gives up the lease. */
@@ -123,6 +126,10 @@ export class EventRelay {
 
   private idle(ms: number): Promise<void> {
     if (this.stopped) return Promise.resolve();
+    if (this.wokenWhileBusy) {
+      this.wokenWhileBusy = false;
+      return Promise.resolve();
+    }
     return new Promise((resolve) => {
       const timer = setTimeout(done, ms);
       function done() {

@@ -27,6 +27,7 @@ const MAX_BATCHES_PER_CATCH_UP = 50;
 export class EventSequencer {
   private queued: Promise<number> | null = null;
   private tail: Promise<unknown> = Promise.resolve();
+  private readonly batchListeners = new Set<() => void>();
 
   constructor(private readonly database: Database) {}
 
@@ -46,10 +47,20 @@ export class EventSequencer {
     return run;
   }
 
+  /**
+   * Calls `listener` after every committed batch (a relay can publish it while
+   * the next batch is numbered); returns the function that stops it.
+   */
+  onBatchNumbered(listener: () => void): () => void {
+    this.batchListeners.add(listener);
+    return () => this.batchListeners.delete(listener);
+  }
+
   private async drain(): Promise<number> {
     let total = 0;
     for (let batch = 0; batch < MAX_BATCHES_PER_CATCH_UP; batch += 1) {
       const numbered = await this.numberBatch();
+      if (numbered > 0) for (const listener of this.batchListeners) listener();
       total += numbered;
       if (numbered < BATCH_SIZE) break;
     }
