@@ -41,7 +41,7 @@ export function createServices(database: Database, cursorSecret: string, registr
     activities: new CustomerActivityService({ database, cursors, now }),
     events: new CustomerEventService({ database, cursors, sequencer: eventSequencer }),
     eventSequencer,
-    imports: new CustomerImportService({ database, cursors }),
+    imports: new CustomerImportService({ database, cursors, now }),
     exports: new CustomerExportService(database),
   };
 }
