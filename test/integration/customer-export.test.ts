@@ -139,6 +139,8 @@ describeDb('GET /exports/customers', () => {
       }
       expect(statements.length).toBeGreaterThan(0);
       expect(statements.length).toBeLessThan(pages);
+      // Each page is a range of (brand, deleted_at, id), forced: not the primary key's walk through every brand's rows.
+      expect(statements.every((sql) => sql.includes('ix_customers_brand_live_id'))).toBe(true);
       // The client goes away: no page is read after that.
       response.destroy();
       await new Promise((resolve) => setTimeout(resolve, 300));

@@ -8,7 +8,7 @@ import { newImportId } from '../../core/customer-ids';
 import { CustomerImportStatus, RECEIVING_STATUS } from '../../core/import-status';
 import { buildConnection, ConnectionValue } from '../../core/paging/connection';
 import { CursorCodec } from '../../core/paging/cursor-codec';
-import { resolvePageRequest, ROOT_PAGE_LIMITS } from '../../core/paging/page-request';
+import { NESTED_PAGE_LIMITS, resolvePageRequest } from '../../core/paging/page-request';
 import { badUserInput } from '../../core/errors/graphql-errors';
 import { checkHeader, headerColumns } from './customer-csv';
 
@@ -138,12 +138,12 @@ export class CustomerImportService {
     return job === null || job.status === RECEIVING_STATUS ? null : (job as CustomerImportView);
   }
 
-  /** A page of an import's errors in row order, a row's errors in the order found (forward paging only). */
+  /** A page of an import's errors in row order, a row's errors in the order found (forward only; page sizes of a nested connection, as the query cost counts them). */
   async errors(
     importId: string,
     args: { first?: number | null; after?: string | null },
   ): Promise<ConnectionValue<CustomerImportErrorEntity>> {
-    const request = resolvePageRequest({ first: args.first, after: args.after }, ROOT_PAGE_LIMITS);
+    const request = resolvePageRequest({ first: args.first, after: args.after }, NESTED_PAGE_LIMITS);
     const binding = CursorCodec.binding({ connection: 'customerImportErrors', importId });
     const after = request.after === null ? null : errorKeyOf(this.deps.cursors.decode(request.after, binding, 'after'));
     const rows = await this.deps.database.read.imports.errorsPage(importId, after, request.size + 1);
