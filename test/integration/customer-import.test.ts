@@ -278,6 +278,51 @@ describeDb('POST /imports/customers and Query.customerImport', () => {
     expect(changes).toHaveLength(6);
   });
 
+  it('reads CRLF line ends and a byte-order mark', async () => {
+    const prefix = `crlf-${uniqueLetters()}`;
+    const job = await runImport(`\uFEFFexternalId,givenName,familyName\r\n${prefix}-1,Carriage,Return\r\n${prefix}-2,Line,Feed\r\n`);
+    expect([job.totalRows, job.created, job.failed]).toEqual([2, 2, 0]);
+    const rows = await t.sql<{ given_name: string; family_name: string }>(
+      'SELECT given_name, family_name FROM customers WHERE external_id IN (?, ?) ORDER BY external_id',
+      [`${prefix}-1`, `${prefix}-2`],
+    );
+    expect(rows).toEqual([
+      { given_name: 'Carriage', family_name: 'Return' },
+      { given_name: 'Line', family_name: 'Feed' },
+    ]);
+  });
+
+  it('keeps nothing of an upload whose client goes away before the end, and goes on serving', async () => {
+    const before = await t.sql<{ count: number | string }>('SELECT COUNT(*) AS count FROM customer_imports');
+    const { request } = await import('node:http');
+    const url = new URL('/imports/customers', t.server.url);
+    const head = `externalId,givenName\n${Array.from({ length: 5000 }, (_, index) => `gone-${index},Gone`).join('\n')}\n`;
+    await new Promise<void>((resolve) => {
+      const req = request(url, {
+        method: 'POST',
+        headers: { 'content-type': 'text/csv', 'content-length': String(head.length * 4), ...acme },
+      });
+      req.on('error', () => resolve());
+      req.write(head, () => setTimeout(() => req.destroy(), 200));
+    });
+    // The server notices the reset and removes what it had stored.
+    for (let attempt = 0; attempt < 100; attempt += 1) {
+      const [row] = await t.sql<{ count: number | string }>('SELECT COUNT(*) AS count FROM customer_imports');
+      if (Number(row!.count) === Number(before[0]!.count)) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const after = await t.sql<{ count: number | string }>('SELECT COUNT(*) AS count FROM customer_imports');
+    expect(Number(after[0]!.count)).toBe(Number(before[0]!.count));
+    const [chunks] = await t.sql<{ count: number | string }>(
+      'SELECT COUNT(*) AS count FROM customer_import_chunks WHERE import_id NOT IN (SELECT id FROM customer_imports)',
+    );
+    expect(Number(chunks!.count)).toBe(0);
+    const [gone] = await t.sql<{ count: number | string }>(`SELECT COUNT(*) AS count FROM customers WHERE external_id LIKE 'gone-%'`);
+    expect(Number(gone!.count)).toBe(0);
+    const job = await runImport(csvOf(['externalId', 'givenName'], [[`after-${uniqueLetters()}`, 'Still']]));
+    expect(job.created).toBe(1);
+  });
+
   it('refuses a forged errors cursor', async () => {
     const job = await runImport(csvOf(['externalId', 'givenName'], [[`cursor-${uniqueLetters()}`, 'Cursor']]));
     const response = await graphql(IMPORT_QUERY, { id: job.id, after: 'forged' });
