@@ -62,13 +62,13 @@ export class ImportRepository {
     ]);
   }
 
-  /** Ids of imports in `statuses` whose lease is free or lapsed, oldest first. */
-  async claimable(statuses: readonly string[], now: Date, limit: number): Promise<string[]> {
+  /** Ids of imports in `statuses` whose lease is free, lapsed or `owner`'s own (left after a failure), oldest first. */
+  async claimable(statuses: readonly string[], owner: string, now: Date, limit: number): Promise<string[]> {
     const rows = await this.manager
       .createQueryBuilder(CustomerImportEntity, 'i')
       .select('i.id', 'id')
       .where('i.status IN (:...statuses)', { statuses })
-      .andWhere('(i.leaseExpiresAt IS NULL OR i.leaseExpiresAt < :now)', { now })
+      .andWhere('(i.leaseExpiresAt IS NULL OR i.leaseExpiresAt < :now OR i.leasedBy = :owner)', { now, owner })
       .orderBy('i.createdAt', 'ASC')
       .limit(limit)
       .getRawMany<{ id: string }>();

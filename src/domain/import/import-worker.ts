@@ -124,7 +124,7 @@ export class ImportWorker {
     );
     for (const id of abandoned) await database.transaction((repositories) => repositories.imports.deleteImport(id));
     while (!this.stopped) {
-      const candidates = await database.read.imports.claimable(CLAIMABLE, this.now(), 10);
+      const candidates = await database.read.imports.claimable(CLAIMABLE, this.options.owner, this.now(), 10);
       let claimed: string | null = null;
       for (const id of candidates) {
         if (await this.claim(id)) {
@@ -267,8 +267,8 @@ export class ImportWorker {
   }
 
   /**
-   * A chunk failed. While the database does not answer, the import just waits
-   * for the next pass; a chunk that fails MAX_CHUNK_ATTEMPTS times with the
+   * A chunk failed. While the database does not answer, the import keeps its
+   * lease and this worker tries again on its next pass; a chunk that fails MAX_CHUNK_ATTEMPTS times with the
    * database answering fails its import.
    */
   private async failedOnce(id: string, error: unknown): Promise<void> {
