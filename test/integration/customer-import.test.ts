@@ -323,6 +323,16 @@ describeDb('POST /imports/customers and Query.customerImport', () => {
     expect(job.created).toBe(1);
   });
 
+  it('keeps a metadata column named __proto__ like any other, and finishes an import of a header alone', async () => {
+    const externalId = `proto-${uniqueLetters()}`;
+    const job = await runImport(csvOf(['externalId', 'givenName', '__proto__', 'constructor'], [[externalId, 'Proto', 'polluted', 'c']]));
+    expect([job.created, job.failed]).toEqual([1, 0]);
+    const [row] = await t.sql<{ metadata: string }>('SELECT metadata FROM customers WHERE external_id = ?', [externalId]);
+    expect(row!.metadata).toBe('{"__proto__":"polluted","constructor":"c"}');
+    const empty = await runImport('externalId,givenName\n');
+    expect([empty.status, empty.totalRows, empty.rowsProcessed]).toEqual(['SUCCEEDED', 0, 0]);
+  });
+
   it('refuses a forged errors cursor', async () => {
     const job = await runImport(csvOf(['externalId', 'givenName'], [[`cursor-${uniqueLetters()}`, 'Cursor']]));
     const response = await graphql(IMPORT_QUERY, { id: job.id, after: 'forged' });

@@ -56,7 +56,8 @@ export function rowInput(columns: readonly string[], cells: readonly string[], r
     const cell = cells[index]!;
     if (cell.trim() === '') return;
     if ((FIELD_COLUMNS as readonly string[]).includes(column)) input[column as FieldColumn] = cell;
-    else (metadata ??= {})[column] = cell;
+    // Defined, not assigned: a column named `__proto__` is a key like any other, not the object's prototype.
+    else Object.defineProperty((metadata ??= {}), column, { value: cell, enumerable: true, writable: true, configurable: true });
   });
   if (input.externalId === undefined) {
     return { row, column: 'externalId', code: CustomerErrorCode.INVALID, message: 'The externalId cell is empty: every row needs one.' };
