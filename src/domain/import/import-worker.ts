@@ -109,8 +109,8 @@ export class ImportWorker {
       const job = await this.options.database.read.imports.findAny(id);
       if (job === null) throw new Error(`Import ${id} does not exist`);
       if (job.status === CustomerImportStatus.SUCCEEDED || job.status === CustomerImportStatus.FAILED) return job;
-      if (await this.claim(id)) await this.work(id);
-      else await sleep(this.options.pollMs);
+      // Someone else's lease, or a failed chunk: look again after a pause.
+      if (!((await this.claim(id)) && (await this.work(id)))) await sleep(this.options.pollMs);
     }
   }
 
@@ -133,7 +133,8 @@ export class ImportWorker {
         }
       }
       if (claimed === null) return;
-      await this.work(claimed);
+      // After a failure the next try waits for the next pass (IMPORT_POLL_MS), not a hot loop against a failing database.
+      if (!(await this.work(claimed))) return;
     }
   }
 
@@ -149,9 +150,10 @@ export class ImportWorker {
    * Applies the import's remaining chunks in chunk order while this process
    * holds its lease, up to `chunksInFlight` at a time: a chunk starts beside
    * the ones in flight only when none of them holds one of its external ids,
-   * so rows about one customer still apply in file order.
+   * so rows about one customer still apply in file order. False when a chunk
+   * failed (the import is to be tried again later).
    */
-  private async work(id: string): Promise<void> {
+  private async work(id: string): Promise<boolean> {
     const { database, owner } = this.options;
     const inFlight = new Map<number, { externalIds: Set<string>; done: Promise<void> }>();
     let failure: unknown = null;
@@ -160,7 +162,7 @@ export class ImportWorker {
     };
     try {
       const job = await database.read.imports.findAny(id);
-      if (job === null || job.leasedBy !== owner || job.status !== CustomerImportStatus.RUNNING) return;
+      if (job === null || job.leasedBy !== owner || job.status !== CustomerImportStatus.RUNNING) return true;
       const externalIdColumn = job.columns.indexOf('externalId');
       let last = -1;
       while (!this.stopped && failure === null) {
@@ -183,23 +185,25 @@ export class ImportWorker {
       }
       await settle(0);
       if (failure !== null) throw failure;
-      if (this.stopped) return;
+      if (this.stopped) return true;
       const current = await database.read.imports.findAny(id);
-      if (current === null || current.leasedBy !== owner) return;
+      if (current === null || current.leasedBy !== owner) return true;
       if (current.chunksApplied < current.chunkCount) {
         await this.finish(
           id,
           CustomerImportStatus.FAILED,
           `Only ${current.chunksApplied} of ${current.chunkCount} chunks were found to apply.`,
         );
-        return;
+        return true;
       }
       await this.finish(id, CustomerImportStatus.SUCCEEDED, null);
       this.attempts.delete(id);
+      return true;
     } catch (error) {
       await settle(0);
-      if (error instanceof LeaseLost) return;
+      if (error instanceof LeaseLost) return true;
       await this.failedOnce(id, error);
+      return false;
     } finally {
       if (this.stopped) await this.release(id);
     }
