@@ -149,6 +149,41 @@ describeDb('imports across processes', () => {
     ]);
   });
 
+  it('re-imports customers that hold large metadata in chunks above a thousand rows (statements stay below the packet limit)', async () => {
+    const service = await start({ IMPORT_CHUNK_ROWS: '2000' });
+    const size = 2000;
+    // About 15 KiB of metadata each: 2,000 rows rewritten at once would be a 30 MB statement, above MySQL's 16 MiB packet.
+    const keys = Array.from({ length: 40 }, (_, index) => `k${index}`);
+    const big = csvOf(
+      ['externalId', 'givenName', ...keys],
+      Array.from({ length: size }, (_, index) => [`big-${index}`, 'Large', ...keys.map((key) => `${key}${'v'.repeat(370)}`)]),
+    );
+    const first = await post(service, big);
+    await until(
+      'the first import has finished',
+      async () => (await importRow(db, first)).status !== 'QUEUED' && (await importRow(db, first)).status !== 'RUNNING',
+      120_000,
+      100,
+    );
+    expect([(await importRow(db, first)).status, Number((await importRow(db, first)).created)]).toEqual(['SUCCEEDED', size]);
+    const again = await post(
+      service,
+      csvOf(
+        ['externalId', 'givenName'],
+        Array.from({ length: size }, (_, index) => [`big-${index}`, 'Renamed']),
+      ),
+    );
+    await until(
+      'the re-import has finished',
+      async () => !['QUEUED', 'RUNNING'].includes((await importRow(db, again)).status),
+      120_000,
+      100,
+    );
+    const done = await importRow(db, again);
+    expect([done.status, Number(done.updated), Number(done.failed)]).toEqual(['SUCCEEDED', size, 0]);
+    expect(await count(db, "SELECT COUNT(*) FROM customers WHERE given_name = 'Renamed'")).toBe(size);
+  });
+
   (dialect === 'mysql' ? it : it.skip)(
     'shares imports between two servers on one database, each import worked on by one of them at a time',
     async () => {
