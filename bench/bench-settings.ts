@@ -29,3 +29,15 @@ export async function createDatabaseIfMissing(database: MysqlSettings): Promise<
     await connection.end();
   }
 }
+
+/** Drops and re-creates the benchmark's database (a database for one benchmark only); its tables come from the migrations. */
+export async function recreateDatabase(database: MysqlSettings): Promise<void> {
+  const { host, port, user, password } = database;
+  const connection = await createConnection({ host, port, user, password, connectTimeout: 3000 });
+  try {
+    await connection.query(`DROP DATABASE IF EXISTS \`${database.database}\``);
+    await connection.query(`CREATE DATABASE \`${database.database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  } finally {
+    await connection.end();
+  }
+}

@@ -17,13 +17,14 @@ import 'reflect-metadata';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createConnection, createPool, Pool } from 'mysql2/promise';
+import { createPool, Pool } from 'mysql2/promise';
 import { loadConfig } from '../src/core/config';
 import { CustomerEntity } from '../src/data/entities/customer.entity';
 import { createLogger } from '../src/core/logging/logger';
 import { RunningServer, startServer } from '../src/server';
 import { newCustomerRow } from '../src/domain/customer/customer-row';
-import { mysqlSettings, MysqlSettings, positiveInteger } from './bench-settings';
+import { mysqlSettings, positiveInteger, recreateDatabase } from './bench-settings';
+import { RAW_COLUMNS, rawValues } from './raw-customer-rows';
 import { median } from './statistics';
 
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/customer_bench_bulk';
@@ -137,47 +138,6 @@ async function apiCall(server: RunningServer, inputs: UpsertInput[], expectCreat
   }
 }
 
-const RAW_COLUMNS = [
-  'id',
-  'brand',
-  'external_id',
-  'given_name',
-  'family_name',
-  'name_key',
-  'family_name_key',
-  'email_address',
-  'email_key',
-  'phone_number',
-  'language_code',
-  'metadata',
-  'created_at',
-  'updated_at',
-  'deleted_at',
-  'version',
-] as const;
-
-/** The row values in RAW_COLUMNS order, as the service computes them (derived keys included). */
-function rawValues(row: CustomerEntity): unknown[] {
-  return [
-    row.id,
-    row.brand,
-    row.externalId,
-    row.givenName,
-    row.familyName,
-    row.nameKey,
-    row.familyNameKey,
-    row.emailAddress,
-    row.emailKey,
-    row.phoneNumber,
-    row.languageCode,
-    JSON.stringify(row.metadata),
-    row.createdAt,
-    row.updatedAt,
-    row.deletedAt,
-    row.version,
-  ];
-}
-
 /** Hand-written baselines: one statement per 1,000 rows, autocommit. */
 class RawWriter {
   private readonly rowsByCall = new Map<number, CustomerEntity[]>();
@@ -204,17 +164,6 @@ class RawWriter {
     await this.pool.query(`INSERT INTO customers (${RAW_COLUMNS.join(', ')}) VALUES ? ON DUPLICATE KEY UPDATE ${updates}`, [
       rows.map(rawValues),
     ]);
-  }
-}
-
-async function recreateDatabase(database: MysqlSettings): Promise<void> {
-  const { host, port, user, password } = database;
-  const connection = await createConnection({ host, port, user, password, connectTimeout: 3000 });
-  try {
-    await connection.query(`DROP DATABASE IF EXISTS \`${database.database}\``);
-    await connection.query(`CREATE DATABASE \`${database.database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-  } finally {
-    await connection.end();
   }
 }
 

@@ -24,7 +24,7 @@ const SEED_DATABASE_URL = process.env.BENCH_SEED_DATABASE_URL ?? 'mysql://root@1
 const SEED_GOAL = 30_000;
 const BUSY_LOAD = 3;
 /** The benchmarks, in the order they run; BENCH_ONLY (comma-separated names) picks some. */
-const BENCHMARKS = ['seed', 'deep-page', 'nested-list', 'entities', 'bulk', 'load', 'events', 'search'] as const;
+const BENCHMARKS = ['seed', 'deep-page', 'nested-list', 'entities', 'bulk', 'load', 'events', 'search', 'import'] as const;
 
 interface Figure {
   bench: string;

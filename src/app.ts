@@ -33,6 +33,9 @@ import { NatsEventPublisher } from './data/events/nats-event-publisher';
 import { ChangeFeedWorker } from './domain/event/change-feed-worker';
 import { EventRelay } from './domain/event/event-relay';
 import { registerEventMetrics } from './core/metrics/event-metrics';
+import { ImportWorker } from './domain/import/import-worker';
+import { importRoutes } from './http/import.routes';
+import { exportRoutes } from './http/export.routes';
 
 /** Statements that only read. */
 const READ = /^\s*SELECT\b/i;
@@ -46,6 +49,8 @@ export interface CustomerApp {
   lifecycle: Lifecycle;
   /** Numbers, publishes and expires change events in the background; started and stopped by the server. */
   changeFeed: ChangeFeedWorker;
+  /** Applies queued CSV imports in the background; started and stopped by the server. */
+  importWorker: ImportWorker;
 }
 
 export interface CustomerAppDeps {
@@ -81,6 +86,15 @@ export async function createCustomerApp({
   const services = createServices(database, config.cursorSecret, registry);
   const lifecycle: Lifecycle = { shuttingDown: false };
   const changeFeed = createChangeFeed(config, database, services, logger, metrics);
+  const importWorker = new ImportWorker({
+    database,
+    customers: services.customers,
+    owner: processOwner(),
+    leaseMs: config.imports.leaseMs,
+    pollMs: config.imports.pollMs,
+    chunksInFlight: config.imports.chunksInFlight,
+    onError: (error, importId) => logger.warn({ err: error, importId }, 'import worker: background work failed; retrying'),
+  });
   const development = config.nodeEnv === 'development';
   const production = config.nodeEnv === 'production';
 
@@ -140,8 +154,15 @@ export async function createCustomerApp({
       },
     }),
   );
+  app.use(importRoutes({ authenticate, imports: services.imports, config: config.imports, logger, onQueued: () => importWorker.wake() }));
+  app.use(exportRoutes({ authenticate, customerExports: services.exports, pageSize: config.exportPageSize, logger }));
   app.use(bodyErrorHandler);
-  return { app, metrics, apollo, database, services, lifecycle, changeFeed };
+  return { app, metrics, apollo, database, services, lifecycle, changeFeed, importWorker };
+}
+
+/** A name for this process in leases, unique among replicas (host, pid and a random part: a restarted process is another owner). */
+function processOwner(): string {
+  return `${hostname().slice(0, 40)}:${process.pid}:${randomUUID().slice(0, 8)}`;
 }
 
 /** The change feed's worker, with a NATS JetStream relay when EVENTS_NATS_URL is set. */
@@ -157,7 +178,7 @@ function createChangeFeed(
   const relay = nats
     ? new EventRelay(database, new NatsEventPublisher(nats), {
         name: `nats:${nats.stream}`,
-        owner: `${hostname().slice(0, 40)}:${process.pid}:${randomUUID().slice(0, 8)}`,
+        owner: processOwner(),
         onError: (error) => logger.warn({ err: error }, 'event relay: publishing to NATS failed; retrying'),
         onPublished: (count) => published?.inc(count),
       })

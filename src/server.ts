@@ -75,17 +75,22 @@ export async function startServer(
     void removeExpiredKeys();
     const keyCleanup = setInterval(removeExpiredKeys, IDEMPOTENCY_CLEANUP_INTERVAL_MS).unref();
     customerApp.changeFeed.start();
+    customerApp.importWorker.start();
 
     let stopping: Promise<void> | undefined;
     const stop = (): Promise<void> => {
       stopping ??= (async () => {
         customerApp.lifecycle.shuttingDown = true;
         clearInterval(keyCleanup);
+        // No new import chunk from here; the chunks in flight commit whole, then the lease is given up, so another
+        // replica resumes at once. Awaited before the pool closes.
+        const importsStopped = customerApp.importWorker.stop();
         for (const response of unanswered) if (!response.headersSent) response.setHeader('connection', 'close');
         // Readiness is 503 from here; the drain delay gives the router or load balancer time to notice before the listener closes.
         if (config.shutdownDrainMs > 0) await sleep(config.shutdownDrainMs);
         await drainConnections(httpServer, config.shutdownGraceMs);
         await customerApp.apollo.stop();
+        await importsStopped;
         // Events are in the database already; stopping only ends the background work after its step in flight.
         await customerApp.changeFeed.stop();
         await dataSource.destroy();

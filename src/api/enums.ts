@@ -4,6 +4,7 @@ import { ChannelType } from '../core/channel-type';
 import { CustomerSortField, SortDirection } from '../core/customer-order';
 import { CustomerErrorCode } from '../core/errors/customer-error-code';
 import { CustomerEventType } from '../core/customer-event-type';
+import { CustomerImportStatus } from '../core/import-status';
 
 /*
  * The plain enums of core/, registered with type-graphql once, here, so that the rings
@@ -85,5 +86,16 @@ registerEnumType(CustomerEventType, {
     CHANNEL_ADDED: { description: 'A contact channel was added (`data.channelId`).' },
     CHANNEL_REMOVED: { description: 'A contact channel was removed (`data.channelId`).' },
     ACTIVITY_RECORDED: { description: "Another system recorded an activity in the customer's timeline (`data.activityId`)." },
+  },
+});
+
+registerEnumType(CustomerImportStatus, {
+  name: 'CustomerImportStatus',
+  description: 'Where a CSV import stands.',
+  valuesConfig: {
+    QUEUED: { description: 'Received and stored whole; waiting for a worker.' },
+    RUNNING: { description: 'A worker is applying its rows, chunk by chunk.' },
+    SUCCEEDED: { description: 'Every row was applied or reported in `errors`.' },
+    FAILED: { description: 'The import could not be completed (see `failure`); rows applied before stay applied.' },
   },
 });

@@ -15,6 +15,8 @@ import { CustomerQueryResolver } from './customer/customer-query.resolver';
 import { CustomerEventResolver } from './event/customer-event.resolver';
 import { CustomerMergeResolver } from './merge/customer-merge.resolver';
 import { CustomerDuplicatesResolver } from './merge/customer-duplicates.resolver';
+import { CustomerImportResolver } from './import/customer-import.resolver';
+import { CustomerDataExportResolver } from './export/customer-data-export.resolver';
 import { resolveCustomerReference } from './customer/customer.reference';
 import { describeRootTypes } from './root-type-descriptions';
 
@@ -39,6 +41,8 @@ export async function buildCustomerSchema(): Promise<GraphQLSchema> {
       CustomerEventResolver,
       CustomerMergeResolver,
       CustomerDuplicatesResolver,
+      CustomerImportResolver,
+      CustomerDataExportResolver,
     ],
     skipCheck: true,
     authChecker: scopeAuthChecker,

@@ -45,6 +45,23 @@ export interface Config {
   headersTimeoutMs: number;
   keepAliveTimeoutMs: number;
   events: EventsConfig;
+  imports: ImportsConfig;
+  /** Customers read per keyset page of an export (`GET /exports/customers`). */
+  exportPageSize: number;
+}
+
+/** CSV imports (`POST /imports/customers`, `npm run import`). */
+export interface ImportsConfig {
+  /** Largest accepted CSV body, in bytes. */
+  maxBytes: number;
+  /** Rows stored, and later applied, per chunk: each chunk is applied in one transaction. */
+  chunkRows: number;
+  /** How long a replica's claim on an import lasts without being renewed (each chunk renews it). */
+  leaseMs: number;
+  /** How often each process looks for imports to work on. */
+  pollMs: number;
+  /** Chunks of one import applied side by side, each in its own transaction (chunks that share an external id never are). */
+  chunksInFlight: number;
 }
 
 /** The change feed: how long events are kept, and the NATS JetStream they are also published to (when set). */
@@ -167,6 +184,14 @@ export function loadConfig(env: Env = process.env): Config {
     ...parseHttpTimeouts(env),
     keepAliveTimeoutMs: parseInteger(env, 'HTTP_KEEP_ALIVE_TIMEOUT_MS', 65_000, 1_000, 600_000),
     events: parseEvents(env),
+    imports: {
+      maxBytes: parseInteger(env, 'IMPORT_MAX_BYTES', 100 * 1024 * 1024, 1024, 10 * 1024 * 1024 * 1024),
+      chunkRows: parseInteger(env, 'IMPORT_CHUNK_ROWS', 1000, 1, 10_000),
+      leaseMs: parseInteger(env, 'IMPORT_LEASE_MS', 60_000, 1_000, 3_600_000),
+      pollMs: parseInteger(env, 'IMPORT_POLL_MS', 1_000, 10, 600_000),
+      chunksInFlight: parseInteger(env, 'IMPORT_CHUNKS_IN_FLIGHT', 2, 1, 8),
+    },
+    exportPageSize: parseInteger(env, 'EXPORT_PAGE_SIZE', 1000, 1, 10_000),
   };
 }
 

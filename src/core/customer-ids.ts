@@ -11,3 +11,4 @@ export const newCustomerId = (now: Date): string => newId('cus', now);
 export const newChannelId = (now: Date): string => newId('chn', now);
 export const newActivityId = (now: Date): string => newId('act', now);
 export const newEventId = (now: Date): string => newId('evt', now);
+export const newImportId = (now: Date): string => newId('imp', now);

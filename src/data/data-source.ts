@@ -10,6 +10,9 @@ import { IdempotencyKeyEntity } from './entities/idempotency-key.entity';
 import { CustomerEventEntity } from './entities/customer-event.entity';
 import { CustomerSearchTermEntity } from './entities/customer-search-term.entity';
 import { CustomerAliasEntity } from './entities/customer-alias.entity';
+import { CustomerImportEntity } from './entities/customer-import.entity';
+import { CustomerImportChunkEntity } from './entities/customer-import-chunk.entity';
+import { CustomerImportErrorEntity } from './entities/customer-import-error.entity';
 import { migrations } from './migrations';
 import { mysqlDriverWithSessionSetup } from './mysql-session';
 
@@ -22,6 +25,9 @@ export const entities = [
   CustomerEventEntity,
   CustomerSearchTermEntity,
   CustomerAliasEntity,
+  CustomerImportEntity,
+  CustomerImportChunkEntity,
+  CustomerImportErrorEntity,
 ];
 
 export interface DataSourceOptions {

@@ -9,6 +9,8 @@ import { TransactionRunner } from './transaction-runner';
 import { AliasRepository } from './repositories/alias.repository';
 import { MergeRepository } from './repositories/merge.repository';
 import { DuplicateRepository } from './repositories/duplicate.repository';
+import { ImportRepository } from './repositories/import.repository';
+import { CustomerExportRepository } from './repositories/customer-export.repository';
 
 /** The repositories, all bound to one entity manager (the data source's, or a transaction's). */
 export interface Repositories {
@@ -21,6 +23,8 @@ export interface Repositories {
   aliases: AliasRepository;
   merges: MergeRepository;
   duplicates: DuplicateRepository;
+  imports: ImportRepository;
+  exports: CustomerExportRepository;
 }
 
 function repositoriesFor(manager: EntityManager): Repositories {
@@ -34,6 +38,8 @@ function repositoriesFor(manager: EntityManager): Repositories {
     aliases: new AliasRepository(manager),
     merges: new MergeRepository(manager),
     duplicates: new DuplicateRepository(manager),
+    imports: new ImportRepository(manager),
+    exports: new CustomerExportRepository(manager),
   };
 }
 

@@ -5,6 +5,13 @@ import { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
  * placeholders, so one statement carries up to 1,875 rows of 16 columns.
  */
 const MAX_BOUND_VALUES = 30_000;
+/**
+ * Most characters of text bound in one statement (a statement is cut after the
+ * row that reaches it): far below MySQL's default `max_allowed_packet` of
+ * 16 MiB even at 3 bytes a character and escaping. A thousand rows with large
+ * metadata (an import updating customers that hold 16 KiB each) would exceed it.
+ */
+const MAX_BOUND_TEXT = 2_000_000;
 
 /** What an inserted row that meets an existing one on a unique key does. */
 export type InsertConflict =
@@ -22,7 +29,7 @@ export type InsertConflict =
 
 /**
  * Inserts whole entity rows with one multi-row statement per MAX_BOUND_VALUES
- * values, each value converted by the driver exactly as TypeORM's own writes
+ * values (or MAX_BOUND_TEXT characters of text), each value converted by the driver exactly as TypeORM's own writes
  * convert it (dates, simple-json). TypeORM's insert query builder gives the
  * same SQL, but it registers every value as a named parameter and scans them
  * repeatedly, which at a thousand rows costs far more than the statement.
@@ -50,14 +57,22 @@ export async function insertRows<T extends ObjectLiteral>(
   const placeholders = `(${columns.map(() => '?').join(', ')})`;
   const perStatement = Math.max(1, Math.floor(MAX_BOUND_VALUES / columns.length));
   let inserted: number | null = 0;
-  for (let start = 0; start < rows.length; start += perStatement) {
-    const chunk = rows.slice(start, start + perStatement);
+  for (let start = 0; start < rows.length; ) {
     const parameters: unknown[] = [];
-    for (const row of chunk) {
-      for (const column of columns) parameters.push(driver.preparePersistentValue(column.getEntityValue(row), column) ?? null);
+    let text = 0;
+    let end = start;
+    while (end < rows.length && end - start < perStatement && text < MAX_BOUND_TEXT) {
+      for (const column of columns) {
+        const value: unknown = driver.preparePersistentValue(column.getEntityValue(rows[end]!), column) ?? null;
+        if (typeof value === 'string') text += value.length;
+        parameters.push(value);
+      }
+      end += 1;
     }
-    const sql = `${head}${chunk.map(() => placeholders).join(', ')}${tail}`;
-    const added = mysql ? rowsInsertedOnMysql(await manager.query(sql, parameters), chunk.length) : await rowsInsertedOnSqlite(manager, sql, parameters);
+    const count = end - start;
+    start = end;
+    const sql = `${head}${Array.from({ length: count }, () => placeholders).join(', ')}${tail}`;
+    const added = mysql ? rowsInsertedOnMysql(await manager.query(sql, parameters), count) : await rowsInsertedOnSqlite(manager, sql, parameters);
     inserted = inserted === null || added === null ? null : inserted + added;
   }
   return { inserted };

@@ -8,6 +8,8 @@ import { CustomerService } from './customer/customer.service';
 import { CustomerEventService } from './event/customer-event.service';
 import { EventSequencer } from './event/event-sequencer';
 import { CustomerMergeService } from './merge/customer-merge.service';
+import { CustomerImportService } from './import/customer-import.service';
+import { CustomerExportService } from './export/customer-export.service';
 
 /** The services of one running server; shared by all requests. */
 export interface Services {
@@ -20,6 +22,8 @@ export interface Services {
   merges: CustomerMergeService;
   /** Numbers committed events for the feed and the relays; one per process. */
   eventSequencer: EventSequencer;
+  imports: CustomerImportService;
+  exports: CustomerExportService;
 }
 
 export interface ServiceOptions {
@@ -41,5 +45,7 @@ export function createServices(database: Database, cursorSecret: string, registr
     events: new CustomerEventService({ database, cursors, sequencer: eventSequencer }),
     merges: new CustomerMergeService({ database }),
     eventSequencer,
+    imports: new CustomerImportService({ database, cursors, now }),
+    exports: new CustomerExportService(database),
   };
 }

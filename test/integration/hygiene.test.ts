@@ -291,12 +291,16 @@ describeDb('request hygiene', () => {
         customers: { filter: {} },
         customerFlagDefinitions: {},
         customerEvents: {},
+        customerImport: { id: 'imp_none' },
+        customerDataExport: { id: customerId },
       };
       const fields = rootFields('query');
       expect(fields.map((field) => field.name).sort()).toEqual(Object.keys(base).sort());
       for (const field of fields) {
         const { declarations, args } = argumentsAsVariables(field);
-        const selection = field.name === 'customers' ? '{ totalCount nodes { id } }' : '{ __typename }';
+        // A scalar (customerDataExport's JSONObject) takes no selection.
+        const selection =
+          field.name === 'customers' ? '{ totalCount nodes { id } }' : field.name === 'customerDataExport' ? '' : '{ __typename }';
         const query = `query${declarations} { ${field.name}${args} ${selection} }`;
         for (const path of stringInputPaths(field)) {
           const response = await t.graphql(query, withValueAt(base[field.name]!, path, bad));

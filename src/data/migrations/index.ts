@@ -5,6 +5,7 @@ import { ExactTextAndDates1765000000000 } from './1765000000000-exact-text-and-d
 import { CreateCustomerEvents1765200000000 } from './1765200000000-create-customer-events';
 import { KeysetIndexes1765500000000 } from './1765500000000-keyset-indexes';
 import { SearchAndMerge1765600000000 } from './1765600000000-search-and-merge';
+import { CreateImports1765700000000 } from './1765700000000-create-imports';
 
 /** Every migration, oldest first. Listed by hand so the same list serves ts and compiled js. */
 export const migrations = [
@@ -15,4 +16,5 @@ export const migrations = [
   CreateCustomerEvents1765200000000,
   KeysetIndexes1765500000000,
   SearchAndMerge1765600000000,
+  CreateImports1765700000000,
 ];

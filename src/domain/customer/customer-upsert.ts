@@ -1,6 +1,6 @@
 import { CustomerActivityEntity } from '../../data/entities/customer-activity.entity';
 import { CustomerEntity } from '../../data/entities/customer.entity';
-import { Database } from '../../data/database';
+import { Database, Repositories } from '../../data/database';
 import { CustomerErrorCode } from '../../core/errors/customer-error-code';
 import { FieldPath, userError } from '../../core/errors/user-error';
 import { systemActivity, SystemActivityType } from '../activity/activity-log';
@@ -15,6 +15,12 @@ export const MAX_BULK_UPSERT = 1000;
 export interface UpsertResult extends CustomerResult {
   created: boolean;
 }
+
+/**
+ * Work done in an upsert's transaction after its writes, with every input's
+ * result (an import chunk's progress); an error it throws rolls the upsert back.
+ */
+export type UpsertAlongside = (repositories: Repositories, results: readonly UpsertResult[]) => Promise<void>;
 
 /**
  * Upsert by external id, for one input or a batch: validation, planning and
@@ -40,8 +46,16 @@ export class CustomerUpsert {
    * request and leaves its row in place, locked by us; the inputs for it are
    * then planned again as updates of that row. Nothing is retried: no input can
    * lose a race, so none can run out of attempts.
+   *
+   * With `alongside`, the transaction is opened also when no input is valid,
+   * and `alongside` runs in it after the writes.
    */
-  async upsert(brand: string, inputs: UpsertCustomerFields[], pathOf: (index: number) => FieldPath): Promise<UpsertResult[]> {
+  async upsert(
+    brand: string,
+    inputs: UpsertCustomerFields[],
+    pathOf: (index: number) => FieldPath,
+    alongside?: UpsertAlongside,
+  ): Promise<UpsertResult[]> {
     const results: UpsertResult[] = new Array<UpsertResult>(inputs.length);
     const groups = new Map<string, UpsertItem[]>();
     inputs.forEach((input, index) => {
@@ -60,7 +74,10 @@ export class CustomerUpsert {
       groups.set(externalId!, group);
     });
     const externalIds = inLockOrder([...groups.keys()]);
-    if (externalIds.length === 0) return results;
+    if (externalIds.length === 0) {
+      if (alongside) await this.database.transaction((repositories) => alongside(repositories, results));
+      return results;
+    }
     const plans = await this.database.transaction(async (repositories) => {
       const now = this.now();
       const plan = (externalId: string, current: CustomerEntity | null) => planUpsert(brand, groups.get(externalId)!, current, now);
@@ -88,6 +105,10 @@ export class CustomerUpsert {
         repositories,
         all.flatMap((item) => item.activities),
       );
+      if (alongside) {
+        for (const item of all) for (const [index, result] of item.results) results[index] = result;
+        await alongside(repositories, results);
+      }
       return all;
     });
     for (const item of plans) for (const [index, result] of item.results) results[index] = result;

@@ -20,7 +20,7 @@ import { DEFAULT_CUSTOMER_ORDER, toCustomerQuery } from './customer-listing';
 import { customerKeyset } from '../../data/repositories/customer-keyset';
 import { changedRow, newCustomerRow } from './customer-row';
 import { checkIdempotencyKey, claimIdempotencyKey, replayIdempotentCreate, requestHashOf } from './customer-idempotency';
-import { CustomerUpsert, MAX_BULK_UPSERT, UpsertResult } from './customer-upsert';
+import { CustomerUpsert, MAX_BULK_UPSERT, UpsertAlongside, UpsertResult } from './customer-upsert';
 
 export interface CustomerServiceDeps {
   database: Database;
@@ -214,6 +214,15 @@ export class CustomerService {
     }
     const results = await this.upserts.upsert(brand, inputs, (index) => ['inputs', index]);
     return { results: results.map((result, index) => ({ ...result, index })), userErrors: [] };
+  }
+
+  /**
+   * An import's chunk: upsertMany's rules without its size limit, written in
+   * one transaction together with what `alongside` writes there (the chunk's
+   * progress), which sees every input's result.
+   */
+  async upsertChunk(brand: string, inputs: UpsertCustomerFields[], alongside: UpsertAlongside): Promise<UpsertResult[]> {
+    return this.upserts.upsert(brand, inputs, (index) => ['inputs', index], alongside);
   }
 
   async softDelete(brand: string, id: string): Promise<{ deletedCustomerId: string | null; userErrors: UserError[] }> {
