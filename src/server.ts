@@ -181,11 +181,27 @@ async function mysqlSessionOptions(config: Config, logger: Logger): Promise<Part
  * on its one connection: an in-memory database exists only there.)
  */
 async function migrateWithoutStatementLimit(config: Config, statementLog: SqlStatementLog): Promise<void> {
+  if (config.database.dialect !== 'mysql') throw new Error('migrateWithoutStatementLimit is for MySQL/MariaDB');
+  const database = config.database.database;
   const migrator = createDataSource(config.database, { logger: statementLog, poolSize: 1 });
   await migrator.initialize();
   try {
+    // Replicas that start together queue on a named lock, so one applies the pending migrations and the others then
+    // find none (without it two of them both create the first table, and one fails). The lock belongs to the
+    // migrator's one connection, on which the migrations run, and goes with it.
+    // Named locks are per server, so the name holds the database's (MySQL allows 64 characters).
+    const lock = `migrations:${database}`.slice(0, 64);
+    const [{ granted }] = (await migrator.query('SELECT GET_LOCK(?, ?) AS granted', [lock, MIGRATION_LOCK_WAIT_S])) as Array<{
+      granted: unknown;
+    }>;
+    if (Number(granted) !== 1) {
+      throw new Error(`Another process has held the migration lock for ${MIGRATION_LOCK_WAIT_S} s; not migrating alongside it`);
+    }
     await migrator.runMigrations({ transaction: 'each' });
+    await migrator.query('SELECT RELEASE_LOCK(?)', [lock]);
   } finally {
     await migrator.destroy();
   }
 }
+
+const MIGRATION_LOCK_WAIT_S = 900;
