@@ -166,6 +166,22 @@ describeDb('CustomerFilter.search', () => {
       expect(await searchIds(t, `new${tag}`)).toEqual([id]);
     });
 
+    it('leaves the terms alone when a write changes no searchable field, and still finds the customer', async () => {
+      const tag = uniqueLetters();
+      const { id } = await createValidCustomer(t, { givenName: 'Quiet', familyName: `Same${tag}`, externalId: `quiet-${tag}` });
+      const touchesTerms = (statements: string[]) => statements.filter((sql) => sql.includes('customer_search_terms'));
+      const update = await t.countStatements(() => updateCustomer(t, { id, metadata: { tier: 'gold' } }));
+      expect(update.result.userErrors).toEqual([]);
+      expect(touchesTerms(update.statements)).toEqual([]);
+      const upsert = await t.countStatements(() => upsertCustomers(t, [{ externalId: `quiet-${tag}`, metadata: { tier: 'silver' } }]));
+      expect(upsert.result.results[0]!.customer?.version).toBe(3);
+      expect(touchesTerms(upsert.statements)).toEqual([]);
+      expect(await searchIds(t, `same${tag} quiet`)).toEqual([id]);
+      const renamed = await t.countStatements(() => updateCustomer(t, { id, givenName: 'Loud' }));
+      expect(touchesTerms(renamed.statements).length).toBeGreaterThan(0);
+      expect(await searchIds(t, `same${tag} loud`)).toEqual([id]);
+    });
+
     it('follows upsertCustomer and upsertCustomers', async () => {
       const tag = uniqueLetters();
       const created = await upsertCustomer(t, { externalId: `u-${tag}`, givenName: 'Up', familyName: `First${tag}` });

@@ -7,7 +7,7 @@ import { PageSlice } from '../../core/paging/connection';
 import { Keyset, readKeysetPage } from '../keyset';
 import { insertRows } from '../multi-row-insert';
 import { readByKeys, readEntities } from '../read-entities';
-import { SEARCHABLE_COLUMNS, SearchTermRepository } from './search-term.repository';
+import { SEARCHABLE_COLUMNS, searchableChanged, SearchTermRepository } from './search-term.repository';
 import { SearchWord } from '../../core/search/search-text';
 import { rarestWord, WORD_DRIVES_BELOW, wordCheck, wordIn } from './customer-search';
 import { prefixRange } from '../prefix-range';
@@ -237,16 +237,24 @@ export class CustomerRepository {
    * be locked by this transaction (read with `findByExternalIdsForUpdate` or
    * `findByIdForUpdate`), so the statement only ever takes its update branch.
    */
-  async writeLocked(customers: CustomerEntity[]): Promise<void> {
+  async writeLocked(customers: CustomerEntity[], previous: ReadonlyMap<string, CustomerEntity> = new Map()): Promise<void> {
     await insertRows(this.manager, CustomerEntity, customers, { kind: 'overwrite', target: ['id'], fixed: ['id', 'brand', 'created_at'] });
-    await this.searchTerms.replaceForCustomers(customers);
+    // Terms are rewritten only for rows whose searchable columns changed from `previous` (the rows as read under the lock).
+    const before = (customer: CustomerEntity) => previous.get(customer.id);
+    await this.searchTerms.replaceForCustomers(customers.filter((customer) => !before(customer) || searchableChanged(before(customer)!, customer)));
   }
 
   /**
    * Writes `changes` only if the row still has `version` (optimistic concurrency:
    * TypeORM's save() does not check versions). Returns whether the row was written.
    */
-  async updateIfVersion(brand: string, id: string, version: number, changes: Partial<CustomerColumns>): Promise<boolean> {
+  async updateIfVersion(
+    brand: string,
+    id: string,
+    version: number,
+    changes: Partial<CustomerColumns>,
+    previous?: CustomerEntity,
+  ): Promise<boolean> {
     const result = await this.manager
       .createQueryBuilder()
       .update(CustomerEntity)
@@ -255,7 +263,9 @@ export class CustomerRepository {
       .execute();
     const written = (result.affected ?? 0) === 1;
     const searchable = SEARCHABLE_COLUMNS.filter((column) => column in changes);
-    if (written && searchable.length > 0) {
+    // With the row as read under the lock, terms are rewritten only when a searchable column changes.
+    const unchanged = previous !== undefined && !searchableChanged(previous, { ...previous, ...changes });
+    if (written && searchable.length > 0 && !unchanged) {
       // The terms are made of all of these columns together: a write of some of them would leave the others unknown here.
       if (searchable.length < SEARCHABLE_COLUMNS.length) throw new Error('updateIfVersion writes the searchable columns all together or none');
       await this.searchTerms.replaceForCustomers([{ ...(changes as CustomerColumns), id, brand }]);

@@ -15,6 +15,14 @@ export type SearchableCustomer = Pick<CustomerEntity, 'id' | 'brand'> & Searchab
 /** The search columns of `customers`: a write that sets any of them rewrites the customer's own terms. */
 export const SEARCHABLE_COLUMNS = ['givenName', 'familyName', 'emailAddress', 'phoneNumber', 'externalId'] as const;
 
+/** Whether a write from `before` to `after` changes what the customer's own terms are made of (channels aside). */
+export function searchableChanged(
+  before: Pick<CustomerEntity, (typeof SEARCHABLE_COLUMNS)[number]>,
+  after: Pick<CustomerEntity, (typeof SEARCHABLE_COLUMNS)[number]>,
+): boolean {
+  return SEARCHABLE_COLUMNS.some((column) => before[column] !== after[column]);
+}
+
 /**
  * Every SQL statement about `customer_search_terms`. The customer and channel
  * repositories call it next to each of their writes, in the same transaction,

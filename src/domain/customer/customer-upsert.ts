@@ -100,7 +100,11 @@ export class CustomerUpsert {
         for (const row of rows) byExternalId.set(row.externalId!, plan(row.externalId!, row));
       }
       const all = [...byExternalId.values()];
-      await repositories.customers.writeLocked(all.filter((item) => !item.created && item.row !== item.current).map((item) => item.row!));
+      const rewritten = all.filter((item) => !item.created && item.row !== item.current);
+      await repositories.customers.writeLocked(
+        rewritten.map((item) => item.row!),
+        new Map(rewritten.map((item) => [item.current!.id, item.current!])),
+      );
       await recordActivities(
         repositories,
         all.flatMap((item) => item.activities),

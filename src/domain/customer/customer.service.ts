@@ -267,6 +267,7 @@ async function writeLockedRow(repositories: Repositories, current: CustomerEntit
     current.id,
     current.version,
     columns satisfies CustomerColumns,
+    current,
   );
   if (!written) throw new Error(`Customer ${current.id} changed although its row was locked`);
 }

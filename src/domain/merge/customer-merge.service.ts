@@ -102,7 +102,7 @@ export class CustomerMergeService {
       // The merged row goes first: its external id must be free before the survivor takes it.
       const moved = await repositories.merges.absorb(brand, merged.id, survivor.id, now);
       const { id: _id, brand: _brand, createdAt: _createdAt, ...columns } = row;
-      const written = await repositories.customers.updateIfVersion(brand, survivor.id, survivor.version, columns);
+      const written = await repositories.customers.updateIfVersion(brand, survivor.id, survivor.version, columns, survivor);
       if (!written) throw new Error(`Customer ${survivor.id} changed although its row was locked`);
       const activity = systemActivity(
         survivor,
