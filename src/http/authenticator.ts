@@ -1,11 +1,9 @@
 import { createRemoteJWKSet, errors as joseErrors, JWTPayload, jwtVerify, JWTVerifyGetKey, JWTVerifyOptions } from 'jose';
 import { AuthConfig } from '../core/config';
+import { isBrand } from '../core/brand';
 import { ANONYMOUS_CALLER, Caller } from '../core/caller';
 import { unauthenticatedRequest } from '../core/errors/graphql-errors';
 import { DEVELOPMENT_CALLER } from './development-caller';
-
-/** Brands are short identifiers; anything else in the claim is refused rather than stored. */
-const BRAND_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/;
 
 /**
  * Turns a request's Authorization header into the caller: anonymous when there is no
@@ -53,7 +51,8 @@ export function createAuthenticator(config: AuthConfig): Authenticate {
 
 function callerFromClaims(payload: JWTPayload): Caller {
   const { brand, scope } = payload as { brand?: unknown; scope?: unknown };
-  if (typeof brand !== 'string' || !BRAND_PATTERN.test(brand)) {
+  // Anything but a brand in the claim is refused rather than stored.
+  if (!isBrand(brand)) {
     throw unauthenticatedRequest('The token has no usable "brand" claim.');
   }
   const scopes = typeof scope === 'string' ? scope.split(' ').filter((item) => item !== '') : [];

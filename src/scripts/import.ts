@@ -2,9 +2,7 @@ import 'reflect-metadata';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { parseArgs } from 'node:util';
 import { Presets, SingleBar } from 'cli-progress';
-import { ConfigError, loadConfig } from '../core/config';
 import { createLogger } from '../core/logging/logger';
 import { CustomerImportStatus } from '../core/import-status';
 import { createDataSource } from '../data/data-source';
@@ -13,6 +11,7 @@ import { FlagRegistry } from '../domain/flag/flag-registry';
 import { createServices } from '../domain/services';
 import { ImportRefused } from '../domain/import/customer-import.service';
 import { ImportWorker } from '../domain/import/import-worker';
+import { argumentsAndConfig, brandOption, parseOptions, UsageError } from './cli';
 import { runScript } from './run-script';
 
 const USAGE = `Usage: npm run import -- --file customers.csv [--brand B]
@@ -24,50 +23,21 @@ rules and the same code path as POST /imports/customers, and prints the report.
 
 /** Errors listed in the printed report; the rest are counted (all of them are in customerImport.errors). */
 const REPORTED_ERRORS = 20;
-const BRAND_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/;
-
-class UsageError extends Error {}
-
 function parseImportArgs(argv: string[]): { file: string; brand: string } | 'help' {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        file: { type: 'string', short: 'f' },
-        brand: { type: 'string', short: 'b', default: 'default' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
+  const values = parseOptions(argv, {
+    file: { type: 'string', short: 'f' },
+    brand: { type: 'string', short: 'b', default: 'default' },
+    help: { type: 'boolean', short: 'h' },
+  });
   if (values.help) return 'help';
   if (values.file === undefined || values.file.trim() === '') throw new UsageError('--file is required.');
-  if (!BRAND_PATTERN.test(values.brand))
-    throw new UsageError(`--brand must be 1 to 64 letters, digits, _ . : or -, got "${values.brand}".`);
-  return { file: values.file, brand: values.brand };
+  return { file: values.file, brand: brandOption(values.brand) };
 }
 
 async function main(argv: string[]): Promise<number> {
-  let args: { file: string; brand: string } | 'help';
-  let config;
-  try {
-    args = parseImportArgs(argv);
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof UsageError || error instanceof ConfigError) {
-      console.error(`${error.message}\n\n${USAGE}`);
-      return 1;
-    }
-    throw error;
-  }
-  if (args === 'help') {
-    console.log(USAGE);
-    return 0;
-  }
+  const start = argumentsAndConfig(argv, USAGE, parseImportArgs);
+  if (typeof start === 'number') return start;
+  const { args, config } = start;
   const file = await stat(args.file).catch((error: NodeJS.ErrnoException) => error);
   if (file instanceof Error || !file.isFile()) {
     console.error(`Cannot read ${args.file}: ${file instanceof Error ? file.message : 'not a file'}`);

@@ -1,10 +1,9 @@
 import 'reflect-metadata';
-import { parseArgs } from 'node:util';
 import { SingleBar, Presets } from 'cli-progress';
-import { ConfigError, loadConfig } from '../core/config';
 import { createDataSource } from '../data/data-source';
 import { Database } from '../data/database';
 import { seedCustomers } from './seed-customers';
+import { argumentsAndConfig, brandOption, parseOptions, UsageError } from './cli';
 import { runScript } from './run-script';
 
 const USAGE = `Usage: npm run seed -- --count N [--brand B]
@@ -14,62 +13,31 @@ Fills the configured database (DATABASE_URL, as the server reads it) with N real
   --brand, -b  the brand they belong to (default: "default", the brand of unauthenticated development requests)`;
 
 const MAX_COUNT = 10_000_000;
-const BRAND_MAX_LENGTH = 64;
 
 interface SeedArgs {
   count: number;
   brand: string;
 }
 
-class UsageError extends Error {}
-
 function parseSeedArgs(argv: string[]): SeedArgs | 'help' {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        count: { type: 'string', short: 'n' },
-        brand: { type: 'string', short: 'b', default: 'default' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
+  const values = parseOptions(argv, {
+    count: { type: 'string', short: 'n' },
+    brand: { type: 'string', short: 'b', default: 'default' },
+    help: { type: 'boolean', short: 'h' },
+  });
   if (values.help) return 'help';
   if (values.count === undefined) throw new UsageError('--count is required.');
   const count = Number(values.count);
   if (!/^\d+$/.test(values.count.trim()) || !Number.isSafeInteger(count) || count < 1 || count > MAX_COUNT) {
     throw new UsageError(`--count must be a whole number from 1 to ${MAX_COUNT}, got "${values.count}".`);
   }
-  const brand = values.brand.trim();
-  if (brand === '' || brand.length > BRAND_MAX_LENGTH) {
-    throw new UsageError(`--brand must be 1 to ${BRAND_MAX_LENGTH} characters, got "${values.brand}".`);
-  }
-  return { count, brand };
+  return { count, brand: brandOption(values.brand) };
 }
 
 async function main(argv: string[]): Promise<number> {
-  let args: SeedArgs | 'help';
-  let config;
-  try {
-    args = parseSeedArgs(argv);
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof UsageError || error instanceof ConfigError) {
-      console.error(`${error.message}\n\n${USAGE}`);
-      return 1;
-    }
-    throw error;
-  }
-  if (args === 'help') {
-    console.log(USAGE);
-    return 0;
-  }
-
+  const start = argumentsAndConfig(argv, USAGE, parseSeedArgs);
+  if (typeof start === 'number') return start;
+  const { args, config } = start;
   const dataSource = createDataSource(config.database);
   await dataSource.initialize();
   try {
