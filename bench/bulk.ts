@@ -25,7 +25,7 @@ import { RunningServer, startServer } from '../src/server';
 import { newCustomerRow } from '../src/domain/customer/customer-row';
 import { mysqlSettings, positiveInteger, recreateDatabase } from './bench-settings';
 import { RAW_COLUMNS, rawValues } from './raw-customer-rows';
-import { median } from './statistics';
+import { median, printMarkdownTable } from './statistics';
 
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/customer_bench_bulk';
 const CALLS = positiveInteger('BENCH_CALLS', 10);
@@ -190,14 +190,10 @@ function printTable(figures: Figure[]): void {
     figure.goal ?? '',
     figure.met === undefined ? '' : figure.met ? 'met' : 'MISSED',
   ]);
-  const widths = header.map((title, column) => Math.max(title.length, ...lines.map((line) => line[column]!.length)));
-  const format = (cells: string[]): string => `| ${cells.map((cell, column) => cell.padEnd(widths[column]!)).join(' | ')} |`;
   console.log(
     `\nupsertCustomers, ${BATCH} rows per call, median of ${CALLS} calls (alternating with the baseline's) after ${WARM_UP} warm-up calls`,
   );
-  console.log(format(header));
-  console.log(`|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`);
-  for (const line of lines) console.log(format(line));
+  printMarkdownTable(header, lines);
 }
 
 async function main(): Promise<void> {

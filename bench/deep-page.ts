@@ -16,7 +16,6 @@
 import 'reflect-metadata';
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { Presets, SingleBar } from 'cli-progress';
 import { ulid } from 'ulid';
 import { loadConfig } from '../src/core/config';
 import { CustomerActivityEntity } from '../src/data/entities/customer-activity.entity';
@@ -27,7 +26,6 @@ import { ACTIVITY_KEYSET } from '../src/data/repositories/activity.repository';
 import { prefixRange } from '../src/data/repositories/customer.repository';
 import { FLAG_KEYSET } from '../src/data/repositories/flag.repository';
 import { cursorKeyOf } from '../src/data/keyset';
-import { seedCustomers } from '../src/scripts/seed-customers';
 import { RunningServer, startServer } from '../src/server';
 import { toActivityQuery } from '../src/domain/activity/customer-activity.service';
 import { toCustomerQuery } from '../src/domain/customer/customer-listing';
@@ -35,6 +33,7 @@ import { customerKeyset } from '../src/data/repositories/customer-keyset';
 import { CustomerOrderBy, CustomerSortField, SortDirection } from '../src/core/customer-order';
 import { createDatabaseIfMissing, mysqlSettings, positiveInteger } from './bench-settings';
 import { percentile } from './statistics';
+import { seedBrandTo } from './seeding';
 
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/customer_bench';
 const ROWS = positiveInteger('BENCH_ROWS', 1_000_000);
@@ -152,22 +151,7 @@ async function compare(
 }
 
 async function fillTo(server: RunningServer, rows: number): Promise<void> {
-  const [{ present }] = (await server.dataSource.query('SELECT COUNT(*) AS present FROM customers WHERE brand = ?', [BRAND])) as [
-    { present: number | string },
-  ];
-  const missing = rows - Number(present);
-  if (missing <= 0) {
-    console.log(`Database holds ${present} customers of brand "${BRAND}"; no seeding needed.`);
-  } else {
-    console.log(`Database holds ${present} customers; seeding ${missing} more.`);
-    const bar = new SingleBar({ format: '{bar} {percentage}% | {value}/{total} customers | ETA {eta_formatted}' }, Presets.shades_classic);
-    bar.start(missing, 0);
-    const result = await seedCustomers(server.database, { count: missing, brand: BRAND, onProgress: (inserted) => bar.update(inserted) });
-    bar.stop();
-    console.log(
-      `Seeded ${result.inserted} customers in ${result.seconds.toFixed(1)} s (${Math.round(result.inserted / result.seconds)} rows/s).`,
-    );
-  }
+  await seedBrandTo(server, BRAND, rows);
   const endings = DELETED_ID_ENDINGS.map(() => '?').join(', ');
   await server.dataSource.query(
     `UPDATE customers SET deleted_at = updated_at WHERE brand = ? AND deleted_at IS NULL AND RIGHT(id, 1) IN (${endings})`,

@@ -29,6 +29,7 @@ import { createPool } from 'mysql2/promise';
 import { newCustomerRow } from '../src/domain/customer/customer-row';
 import { mysqlSettings, MysqlSettings, positiveInteger, recreateDatabase } from './bench-settings';
 import { RAW_COLUMNS, rawValues } from './raw-customer-rows';
+import { printMarkdownTable } from './statistics';
 
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/customer_bench_import';
 const ROWS = positiveInteger('BENCH_ROWS', 1_000_000);
@@ -199,12 +200,8 @@ async function exportRows(url: string): Promise<{ seconds: number; rows: number 
 
 function printTable(lines: string[][]): void {
   const header = ['figure', 'value', 'goal', 'met'];
-  const widths = header.map((title, column) => Math.max(title.length, ...lines.map((line) => line[column]!.length)));
-  const format = (cells: string[]): string => `| ${cells.map((cell, column) => cell.padEnd(widths[column]!)).join(' | ')} |`;
   console.log(`\nCSV import and export of ${ROWS} customers (MariaDB/MySQL, the built server as a child process)`);
-  console.log(format(header));
-  console.log(`|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`);
-  for (const line of lines) console.log(format(line));
+  printMarkdownTable(header, lines);
 }
 
 async function main(): Promise<void> {

@@ -33,6 +33,7 @@ import { newActivityId, newChannelId } from '../src/core/customer-ids';
 import { ActivityOrigin } from '../src/core/activity-origin';
 import { ChannelType } from '../src/core/channel-type';
 import { createDatabaseIfMissing, mysqlSettings, positiveInteger } from './bench-settings';
+import { printMarkdownTable } from './statistics';
 
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/customer_bench_load';
 const CUSTOMERS = positiveInteger('BENCH_CUSTOMERS', 100_000);
@@ -295,15 +296,10 @@ function printTable(rows: Row[]): void {
     String(row.graphqlErrors),
     String(row.total),
   ]);
-  const widths = header.map((title, column) => Math.max(title.length, ...lines.map((line) => line[column]!.length)));
-  const format = (cells: string[]): string =>
-    `| ${cells.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join(' | ')} |`;
   console.log(
     `\n${CONNECTIONS} connections, ${DURATION_SECONDS} s per scenario, server: node dist/main.js (child process, NODE_ENV=production)`,
   );
-  console.log(format(header));
-  console.log(`|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`);
-  for (const line of lines) console.log(format(line));
+  printMarkdownTable(header, lines, true);
 }
 
 async function main(): Promise<void> {

@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { createConnection } from 'mysql2/promise';
 import { mysqlSettings, positiveInteger } from './bench-settings';
 import { DEEP_PAGE_GOAL, DeepPageRow } from './deep-page';
+import { printMarkdownTable } from './statistics';
 
 const SEED_ROWS = positiveInteger('BENCH_SEED_ROWS', 200_000);
 const SEED_DATABASE_URL = process.env.BENCH_SEED_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/customer_bench_seed';
@@ -163,12 +164,8 @@ async function benchFigures(name: string): Promise<Figure[]> {
 function printTable(figures: Figure[]): void {
   const header = ['bench', 'figure', 'value', 'goal', 'status', 'machine'];
   const lines = figures.map((figure) => [figure.bench, figure.figure, figure.value, figure.goal, figure.status, figure.load]);
-  const widths = header.map((title, column) => Math.max(title.length, ...lines.map((line) => line[column]!.length)));
-  const format = (cells: string[]): string => `| ${cells.map((cell, column) => cell.padEnd(widths[column]!)).join(' | ')} |`;
   console.log(`\n## All benchmarks (MariaDB, this machine; "machine" shows the 1-minute load average when it was above ${BUSY_LOAD})\n`);
-  console.log(format(header));
-  console.log(`|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`);
-  for (const line of lines) console.log(format(line));
+  printMarkdownTable(header, lines);
   const missed = figures.filter((figure) => figure.status === 'MISSED' || figure.status === 'failed').length;
   console.log(`\n${figures.length - missed} of ${figures.length} figures met their goal.`);
 }

@@ -17,16 +17,16 @@
 import 'reflect-metadata';
 import { loadavg } from 'node:os';
 import { faker } from '@faker-js/faker';
-import { Presets, SingleBar } from 'cli-progress';
 import { loadConfig } from '../src/core/config';
 import { createLogger } from '../src/core/logging/logger';
 import { SearchTermRepository } from '../src/data/repositories/search-term.repository';
-import { randomCustomerInput, seedCustomers } from '../src/scripts/seed-customers';
+import { randomCustomerInput } from '../src/scripts/seed-customers';
 import { RunningServer, startServer } from '../src/server';
 import { normalizePhoneNumber } from '../src/domain/field.rules';
 import { checkNotBothNamesBlank, CustomerFieldsInput, validateCustomerFields } from '../src/domain/customer/customer-fields.rules';
 import { createDatabaseIfMissing, mysqlSettings, positiveInteger } from './bench-settings';
 import { percentile } from './statistics';
+import { seedBrandTo } from './seeding';
 
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/customer_bench';
 const ROWS = positiveInteger('BENCH_ROWS', 1_000_000);
@@ -62,25 +62,6 @@ async function timedPage(server: RunningServer, filter: Record<string, unknown> 
   const data = await post(server, PAGE_QUERY, { first: PAGE_SIZE, filter });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   return { ms, rows: (data.customers as { nodes: unknown[] }).nodes.length };
-}
-
-async function fillTo(server: RunningServer, rows: number): Promise<void> {
-  const [{ present }] = (await server.dataSource.query('SELECT COUNT(*) AS present FROM customers WHERE brand = ?', [BRAND])) as [
-    { present: number | string },
-  ];
-  const missing = rows - Number(present);
-  if (missing <= 0) {
-    console.log(`Database holds ${present} customers of brand "${BRAND}"; no seeding needed.`);
-    return;
-  }
-  console.log(`Database holds ${present} customers; seeding ${missing} more.`);
-  const bar = new SingleBar({ format: '{bar} {percentage}% | {value}/{total} customers | ETA {eta_formatted}' }, Presets.shades_classic);
-  bar.start(missing, 0);
-  const result = await seedCustomers(server.database, { count: missing, brand: BRAND, onProgress: (inserted) => bar.update(inserted) });
-  bar.stop();
-  console.log(
-    `Seeded ${result.inserted} customers in ${result.seconds.toFixed(1)} s (${Math.round(result.inserted / result.seconds)} rows/s).`,
-  );
 }
 
 /** Search strings a person would type, made from random live customers: a family name, and a family name with the given name's start. */
@@ -179,7 +160,7 @@ async function main(): Promise<void> {
         .map((load) => load.toFixed(2))
         .join(' ')}.`,
     );
-    await fillTo(server, ROWS);
+    await seedBrandTo(server, BRAND, ROWS);
     const words = await searches(server);
     console.log(`One-word searches: ${words.one.join(', ')}\nTwo-word searches: ${words.two.join(', ')}`);
     const search = await measureSearch(server, words);

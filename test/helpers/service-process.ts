@@ -26,9 +26,17 @@ export interface ServiceProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Starts `src/main.ts` with `env` and resolves once it prints its start-up line. */
-export async function startServiceProcess(env: Record<string, string>, nodeOptions: string[] = []): Promise<ServiceProcess> {
-  const child = spawn(process.execPath, [...nodeOptions, '-r', './test/helpers/swc-register.js', 'src/main.ts'], {
+/** A spawned server process: its output so far and its exit. */
+export type SpawnedService = Pick<ServiceProcess, 'child' | 'output' | 'exited'>;
+
+/**
+ * Spawns the server: `node [nodeOptions] <entry>` in the project's root with only PATH and `env` (on a test's
+ * defaults: NODE_ENV test, LOG_LEVEL warn, a free port). `src/main.ts` is compiled on the fly by swc;
+ * `dist/main.js` is the built server.
+ */
+export function spawnService(env: Record<string, string>, entry = 'src/main.ts', nodeOptions: string[] = []): SpawnedService {
+  const compile = entry.endsWith('.ts') ? ['-r', './test/helpers/swc-register.js'] : [];
+  const child = spawn(process.execPath, [...nodeOptions, ...compile, entry], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', LOG_LEVEL: 'warn', PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -39,18 +47,29 @@ export async function startServiceProcess(env: Record<string, string>, nodeOptio
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('exit', (code, signal) => resolve({ code, signal })),
   );
+  return { child, output: () => output, exited };
+}
+
+/** Starts the server (see `spawnService`) and resolves once it prints its start-up line, within `timeoutMs`. */
+export async function startServiceProcess(
+  env: Record<string, string>,
+  nodeOptions: string[] = [],
+  entry = 'src/main.ts',
+  timeoutMs = 60_000,
+): Promise<ServiceProcess> {
+  const spawned = spawnService(env, entry, nodeOptions);
   let gone = false;
-  void exited.then(() => (gone = true));
-  const deadline = Date.now() + 60_000;
-  while (!STARTUP_LINE.test(output)) {
+  void spawned.exited.then(() => (gone = true));
+  const deadline = Date.now() + timeoutMs;
+  while (!STARTUP_LINE.test(spawned.output())) {
     if (gone || Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`the service did not start:\n${output}`);
+      spawned.child.kill('SIGKILL');
+      throw new Error(`the service did not start within ${timeoutMs / 1000} s:\n${spawned.output()}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  const port = Number(STARTUP_LINE.exec(output)![1]);
-  return { child, port, url: `http://127.0.0.1:${port}/graphql`, output: () => output, exited };
+  const port = Number(STARTUP_LINE.exec(spawned.output())![1]);
+  return { ...spawned, port, url: `http://127.0.0.1:${port}/graphql` };
 }
 
 /** A database of the project's dialect that child processes can share: a SQLite file, or a MySQL database of its own. */

@@ -1,4 +1,4 @@
-import { ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import { createConnection, RowDataPacket } from 'mysql2/promise';
 import { createValidCustomer } from '../helpers/customer-api';
 import { onTestServer, serverUrl } from '../helpers/mysql-server';
+import { ROOT, spawnService, startServiceProcess } from '../helpers/service-process';
 import { describeDb, dialect, startTestServer, TestServer } from '../helpers/test-server';
 
 /**
@@ -19,7 +20,6 @@ import { describeDb, dialect, startTestServer, TestServer } from '../helpers/tes
  * queue, and (as a child process) the database file's write lock.
  */
 
-const ROOT = join(__dirname, '..', '..');
 const ADD_FLAG = /* GraphQL */ `
   mutation Flag($customerId: ID!, $flag: String!) {
     addCustomerFlag(customerId: $customerId, flag: $flag) {
@@ -69,7 +69,6 @@ const HEAVY_QUERY = /* GraphQL */ `
     }
   }
 `;
-const STARTUP_LINE = /^Customer subgraph ready at http:\/\/localhost:(\d+)\/graphql$/m;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 /** Like sleep, but keeps neither the test process nor jest waiting. */
@@ -375,43 +374,8 @@ describeDb('graceful shutdown', () => {
       if (mysqlDatabase) await onTestServer([`DROP DATABASE IF EXISTS ${mysqlDatabase}`]);
     });
 
-    interface Service {
-      child: ChildProcess;
-      port: number;
-      output: () => string;
-      exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-    }
-
-    function spawnService(env: Record<string, string>): { child: ChildProcess; output: () => string; exited: Service['exited'] } {
-      const child = spawn(process.execPath, ['dist/main.js'], {
-        cwd: ROOT,
-        env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', LOG_LEVEL: 'warn', PORT: '0', ...env },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let output = '';
-      child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-      child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-      const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-        child.once('exit', (code, signal) => resolve({ code, signal })),
-      );
-      return { child, output: () => output, exited };
-    }
-
-    async function startService(databaseUrl: string): Promise<Service> {
-      const spawned = spawnService({ DATABASE_URL: databaseUrl });
-      let exitedEarly = false;
-      void spawned.exited.then(() => (exitedEarly = true));
-      // Migrations on a fresh MySQL database take several seconds, more while other test files run.
-      await until('the start-up line is printed', async () => exitedEarly || STARTUP_LINE.test(spawned.output()), 45_000).catch(
-        () => undefined,
-      );
-      const match = STARTUP_LINE.exec(spawned.output());
-      if (!match) {
-        spawned.child.kill('SIGKILL');
-        throw new Error(`the service did not start within 45 s:\n${spawned.output()}`);
-      }
-      return { ...spawned, port: Number(match[1]) };
-    }
+    /** The built server on `databaseUrl`, once it printed its start-up line (migrations on a fresh MySQL database take several seconds, more while other test files run). */
+    const startService = (databaseUrl: string) => startServiceProcess({ DATABASE_URL: databaseUrl }, [], 'dist/main.js', 45_000);
 
     it('on SIGTERM answers every request that reached it, also on kept-alive connections whose bytes were not yet read', async () => {
       const sqlitePath = join(scratch, 'drain.sqlite');
@@ -517,7 +481,7 @@ describeDb('graceful shutdown', () => {
     ])(
       'exits 1 with a message naming %s when it is bad',
       async (setting, env) => {
-        const spawned = spawnService({ DATABASE_URL: 'sqlite::memory:', ...env });
+        const spawned = spawnService({ DATABASE_URL: 'sqlite::memory:', ...env }, 'dist/main.js');
         const exit = await Promise.race([spawned.exited, timeout(15_000).then(() => 'still running' as const)]);
         spawned.child.kill('SIGKILL');
         expect(exit).toEqual({ code: 1, signal: null });
