@@ -92,7 +92,9 @@ function csvBody(rows: number): Readable {
 }
 
 async function startService(): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, ['dist/main.js'], {
+  // BENCH_SERVER_NODE_ARGS: options for the server's node, e.g. `--cpu-prof --cpu-prof-dir=profiles` for a profile of the import.
+  const nodeArguments = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter((argument) => argument !== '');
+  const child = spawn(process.execPath, [...nodeArguments, 'dist/main.js'], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? '',

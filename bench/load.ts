@@ -69,6 +69,7 @@ async function seedTo(database: Database, wanted: number): Promise<void> {
 
 interface SeededRow {
   id: string;
+  created_at: Date;
   email_address: string | null;
   phone_number: string | null;
 }
@@ -76,7 +77,7 @@ interface SeededRow {
 /** Gives every NESTED_EVERY-th customer (by id) that has no channels yet two channels, one to three flags and three activities. */
 async function seedNested(database: Database): Promise<void> {
   const rows = await database.dataSource.query<SeededRow[]>(
-    `SELECT c.id, c.email_address, c.phone_number FROM customers c
+    `SELECT c.id, c.created_at, c.email_address, c.phone_number FROM customers c
      WHERE c.brand = ? AND c.deleted_at IS NULL
        AND NOT EXISTS (SELECT 1 FROM customer_channels ch WHERE ch.customer_id = c.id)
      ORDER BY c.id`,
@@ -137,7 +138,8 @@ async function seedNested(database: Database): Promise<void> {
       });
     });
     await database.transaction(async (repositories) => {
-      await repositories.channels.insert(channels);
+      // Live customers only (see the query above): their terms carry their creation time and no deletion.
+      await repositories.channels.insert(channels, new Map(batch.map((row) => [row.id, { createdAt: row.created_at, deletedAt: null }])));
       await repositories.flags.insert(flags);
       await repositories.activities.insert(activities);
     });

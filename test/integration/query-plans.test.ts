@@ -2,6 +2,7 @@ import { insertRows } from '../helpers/fixtures';
 import { gql } from '../helpers/customer-api';
 import { ulid } from 'ulid';
 
+import { TableAccess, tableAccesses } from '../helpers/query-plan';
 import { describeDb, dialect, startTestServer, TestServer } from '../helpers/test-server';
 
 /**
@@ -114,26 +115,6 @@ async function pageStatements(t: TestServer, table: string, work: () => Promise<
   }
   const from = new RegExp(`FROM [\`"]${table}[\`"]`);
   return statements.filter((statement) => from.test(statement.sql) && /LIMIT/.test(statement.sql));
-}
-
-interface TableAccess {
-  table_name: string;
-  access_type: string;
-  key?: string;
-  used_key_parts?: string[];
-  r_rows?: number;
-  r_loops?: number;
-}
-
-function tableAccesses(node: unknown, found: TableAccess[] = []): TableAccess[] {
-  if (Array.isArray(node)) {
-    for (const item of node) tableAccesses(item, found);
-  } else if (node !== null && typeof node === 'object') {
-    const record = node as Record<string, unknown>;
-    if (typeof record.table_name === 'string' && typeof record.access_type === 'string') found.push(record as unknown as TableAccess);
-    for (const value of Object.values(record)) tableAccesses(value, found);
-  }
-  return found;
 }
 
 /** Whether a filesort in the plan reads `table` itself (not the derived result of a union). */

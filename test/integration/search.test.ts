@@ -1,4 +1,5 @@
 import { SearchAndMerge1765600000000 } from '../../src/data/migrations/1765600000000-search-and-merge';
+import { SearchTermOrderKeys1765800000000 } from '../../src/data/migrations/1765800000000-search-term-order-keys';
 import { WORD_DRIVES_BELOW } from '../../src/data/repositories/customer-search';
 import {
   createValidCustomer,
@@ -14,7 +15,8 @@ import {
   gql,
 } from '../helpers/customer-api';
 import { addChannel, addFlag, removeChannel } from '../helpers/nested-api';
-import { describeDb, startTestServer, TestServer } from '../helpers/test-server';
+import { tableAccesses } from '../helpers/query-plan';
+import { describeDb, dialect, startTestServer, TestServer } from '../helpers/test-server';
 import { bearer, hs256Token, TEST_JWT_SECRET } from '../helpers/tokens';
 
 jest.setTimeout(120_000);
@@ -207,6 +209,75 @@ describeDb('CustomerFilter.search', () => {
       expect(await searchIds(t, `tw${tag}`)).toEqual([]);
     });
 
+    it('keeps a deleted customer out by its channels too, and finds it again once an upsert brings it back', async () => {
+      const tag = uniqueLetters();
+      const { id } = await createValidCustomer(t, {
+        givenName: 'Twice',
+        familyName: `Back${tag}`,
+        externalId: `back-${tag}`,
+        channels: [{ type: 'OTHER', value: `kanal${tag}` }],
+      });
+      await deleteCustomer(t, id);
+      expect(await searchIds(t, `kanal${tag}`)).toEqual([]);
+      expect(await searchIds(t, `kanal${tag}`, { includeDeleted: true })).toEqual([id]);
+      // No searchable field changes: only the deletion time of the terms does.
+      expect((await upsertCustomer(t, { externalId: `back-${tag}`, givenName: 'Twice' })).userErrors).toEqual([]);
+      expect(await searchIds(t, `kanal${tag}`)).toEqual([id]);
+      expect(await searchIds(t, `back${tag} twice`)).toEqual([id]);
+    });
+
+    it("gives every term its customer's creation and deletion time, whichever write made or moved it", async () => {
+      const tag = uniqueLetters();
+      const channel = (value: string) => [{ type: 'OTHER', value: `${value}${tag}` }];
+      const revived = await createValidCustomer(t, {
+        givenName: 'Re',
+        familyName: 'Vived',
+        externalId: `rev-${tag}`,
+        channels: channel('r'),
+      });
+      const deleted = await createValidCustomer(t, { givenName: 'De', familyName: 'Leted', channels: channel('d') });
+      const survivor = await createValidCustomer(t, { givenName: 'Sur', familyName: 'Vivor' });
+      const merged = await createValidCustomer(t, { givenName: 'Mer', familyName: 'Ged', channels: channel('m') });
+      const renamed = await createValidCustomer(t, { givenName: 'Re', familyName: 'Named' });
+      await deleteCustomer(t, revived.id);
+      await deleteCustomer(t, deleted.id);
+      expect((await upsertCustomer(t, { externalId: `rev-${tag}`, familyName: 'Vived' })).userErrors).toEqual([]);
+      await addChannel(t, renamed.id, { type: 'OTHER', value: `n${tag}` });
+      expect((await updateCustomer(t, { id: renamed.id, familyName: `Renamed${tag}` })).userErrors).toEqual([]);
+      await deleteCustomer(t, renamed.id);
+      const merge = await gql<{ mergeCustomers: { userErrors: unknown[] } }>(
+        t,
+        'mutation ($input: MergeCustomersInput!) { mergeCustomers(input: $input) { userErrors { code } } }',
+        { input: { survivorId: survivor.id, mergedId: merged.id } },
+      );
+      expect(merge.mergeCustomers.userErrors).toEqual([]);
+      const bulk = await upsertCustomers(t, [
+        { externalId: `bulk-${tag}`, givenName: 'Bulk', familyName: 'One' },
+        { externalId: `bulk-${tag}`, familyName: 'Two' },
+      ]);
+      expect(bulk.results.flatMap((result) => result.userErrors)).toEqual([]);
+      const ids = [revived.id, deleted.id, survivor.id, merged.id, renamed.id, bulk.results[0]!.customer!.id];
+      const marks = ids.map(() => '?').join(', ');
+      const terms = await t.sql<{ customer_id: string; same: number; deleted: number }>(
+        `SELECT t.customer_id,
+                CASE WHEN c.id IS NOT NULL AND t.created_at = c.created_at
+                      AND ((t.deleted_at IS NULL AND c.deleted_at IS NULL) OR t.deleted_at = c.deleted_at) THEN 1 ELSE 0 END AS same,
+                CASE WHEN t.deleted_at IS NULL THEN 0 ELSE 1 END AS deleted
+           FROM customer_search_terms t LEFT JOIN customers c ON c.id = t.customer_id
+          WHERE t.brand = 'default' AND t.customer_id IN (${marks})`,
+        ids,
+      );
+      expect(terms.filter((term) => Number(term.same) !== 1)).toEqual([]);
+      const deletedOf = (id: string) => new Set(terms.filter((term) => term.customer_id === id).map((term) => Number(term.deleted)));
+      expect(deletedOf(deleted.id)).toEqual(new Set([1]));
+      expect(deletedOf(renamed.id)).toEqual(new Set([1]));
+      expect(deletedOf(revived.id)).toEqual(new Set([0]));
+      expect(deletedOf(merged.id)).toEqual(new Set());
+      expect(await searchIds(t, `m${tag}`)).toEqual([survivor.id]);
+      expect(await searchIds(t, `renamed${tag}`, { includeDeleted: true })).toEqual([renamed.id]);
+      expect(await searchIds(t, `n${tag}`)).toEqual([]);
+    });
+
     it('leaves soft-deleted customers out unless includeDeleted, and purged ones out for good', async () => {
       const tag = uniqueLetters();
       const { id } = await createValidCustomer(t, { givenName: 'Gone', familyName: `Soon${tag}` });
@@ -345,11 +416,11 @@ describeDb('CustomerFilter.search', () => {
       const rows = [
         ...Array.from({ length: WORD_DRIVES_BELOW }, (_, index) => `cus_ghost${String(index).padStart(6, '0')}`),
         ...matching,
-      ].map((id) => ['default', id, '', common]);
+      ].map((id) => ['default', id, '', common, '2026-01-01 00:00:00.000']);
       for (let start = 0; start < rows.length; start += 1000) {
         const chunk = rows.slice(start, start + 1000);
         await t.sql(
-          `INSERT INTO customer_search_terms (brand, customer_id, channel_id, term) VALUES ${chunk.map(() => '(?, ?, ?, ?)').join(', ')}`,
+          `INSERT INTO customer_search_terms (brand, customer_id, channel_id, term, created_at) VALUES ${chunk.map(() => '(?, ?, ?, ?, ?)').join(', ')}`,
           chunk.flat(),
         );
       }
@@ -358,6 +429,49 @@ describeDb('CustomerFilter.search', () => {
         expect(new Set(forward)).toEqual(new Set(matching));
         expect(forward).toHaveLength(matching.length);
         expect(await walk({ search: common }, orderBy, 'backward')).toEqual(forward);
+      }
+    });
+
+    it("cuts a page in creation order from the term index and reads only that page's customers", async () => {
+      const statements: Array<{ sql: string; parameters: unknown[] }> = [];
+      const stop = t.server.statementLog.subscribe((sql, parameters) => statements.push({ sql, parameters: [...parameters] }));
+      try {
+        await gql<SearchPage>(t, SEARCH, { first: 5, filter: { search: `page${tag}` } });
+      } finally {
+        stop();
+      }
+      const page = statements.find(
+        (statement) => /customer_search_terms/.test(statement.sql) && /FROM [`"]customers[`"]/.test(statement.sql),
+      );
+      expect(page).toBeDefined();
+      const context = `${page!.sql}\n${JSON.stringify(page!.parameters)}`;
+      if (dialect === 'mysql') {
+        const [row] = await t.sql<Record<string, string>>(`ANALYZE FORMAT=JSON ${page!.sql}`, page!.parameters);
+        const plan = Object.values(row!)[0]!;
+        const accesses = tableAccesses(JSON.parse(plan));
+        const customers = accesses.find((access) => access.table_name === 'c');
+        const terms = accesses.find((access) => access.table_name === 't');
+        expect({
+          context,
+          customersBy: [customers?.access_type, customers?.key],
+          customersRead: (customers?.r_rows ?? Infinity) * (customers?.r_loops ?? 1),
+          termsBy: terms?.key,
+        }).toEqual({
+          context,
+          customersBy: ['eq_ref', 'PRIMARY'],
+          customersRead: 6,
+          termsBy: 'ix_customer_search_terms_brand_term_created_at',
+        });
+      } else {
+        const details = (await t.sql<{ detail: string }>(`EXPLAIN QUERY PLAN ${page!.sql}`, page!.parameters)).map((row) => row.detail);
+        expect({
+          context,
+          terms: details.some((detail) =>
+            /^SEARCH t USING COVERING INDEX ix_customer_search_terms_brand_term_created_at \(brand=\? AND term>/.test(detail),
+          ),
+          customersById: details.some((detail) => /^SEARCH c USING INDEX sqlite_autoindex_customers_1 \(id=\?\)/.test(detail)),
+          details,
+        }).toEqual({ context, terms: true, customersById: true, details });
       }
     });
 
@@ -381,9 +495,13 @@ describeDb('CustomerFilter.search', () => {
       });
       const runner = t.server.dataSource.createQueryRunner();
       try {
-        const migration = new SearchAndMerge1765600000000();
-        await migration.down(runner);
-        await migration.up(runner);
+        // The search migration makes the table; the next one adds the order keys and builds every customer's terms.
+        const search = new SearchAndMerge1765600000000();
+        const orderKeys = new SearchTermOrderKeys1765800000000();
+        await orderKeys.down(runner);
+        await search.down(runner);
+        await search.up(runner);
+        await orderKeys.up(runner);
       } finally {
         await runner.release();
       }

@@ -1,4 +1,4 @@
-import { Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 /**
  * One search term of a customer (see core/search/search-text.ts): a folded word
@@ -6,6 +6,12 @@ import { Entity, PrimaryColumn } from 'typeorm';
  * customer's own fields and the channel's id for a channel's terms, so a channel
  * change rewrites only that channel's terms. Written in the transaction of every
  * change to what it is made of.
+ *
+ * `createdAt` and `deletedAt` are the customer's own, copied so that a search
+ * page in creation order is read from the term index alone: the matches of a
+ * word are sorted and cut to a page there, and only that page's customers are
+ * looked up (see customer-search.ts). Every write of a customer's `deleted_at`
+ * writes its terms' too, in the same transaction.
  */
 @Entity({ name: 'customer_search_terms' })
 export class CustomerSearchTermEntity {
@@ -20,4 +26,10 @@ export class CustomerSearchTermEntity {
 
   @PrimaryColumn({ type: 'varchar', length: 255 })
   term!: string;
+
+  @Column({ name: 'created_at', type: 'datetime', precision: 3 })
+  createdAt!: Date;
+
+  @Column({ name: 'deleted_at', type: 'datetime', precision: 3, nullable: true })
+  deletedAt!: Date | null;
 }

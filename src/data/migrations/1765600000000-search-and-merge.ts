@@ -1,9 +1,5 @@
 import { MigrationInterface, QueryRunner, Table, TableIndex } from 'typeorm';
 import { exactTextOptions } from './column-options';
-import { SearchTermRepository } from '../repositories/search-term.repository';
-
-/** Customers whose terms one step of the backfill builds. */
-const BACKFILL_BATCH = 1000;
 
 /**
  * `customer_search_terms` (the search index, see core/search/search-text.ts)
@@ -44,23 +40,7 @@ export class SearchAndMerge1765600000000 implements MigrationInterface {
         indices: [new TableIndex({ name: 'ix_customer_aliases_brand_survivor', columnNames: ['brand', 'survivor_id'] })],
       }),
     );
-    const terms = new SearchTermRepository(queryRunner.manager);
-    // Keyset over the primary key: every step reads the next batch of ids, whatever the table's size.
-    for (let after = ''; ; ) {
-      const rows: Array<{ id: string; brand: string }> = await queryRunner.query(
-        'SELECT id, brand FROM customers WHERE id > ? ORDER BY id LIMIT ?',
-        [after, BACKFILL_BATCH],
-      );
-      if (rows.length === 0) break;
-      const byBrand = new Map<string, string[]>();
-      for (const row of rows) {
-        const ids = byBrand.get(row.brand);
-        if (ids) ids.push(row.id);
-        else byBrand.set(row.brand, [row.id]);
-      }
-      for (const [brand, ids] of byBrand) await terms.rebuild(brand, ids);
-      after = rows[rows.length - 1]!.id;
-    }
+    // The terms of the customers that exist are built by SearchTermOrderKeys1765800000000, with the columns it adds.
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

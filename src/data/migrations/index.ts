@@ -6,6 +6,7 @@ import { CreateCustomerEvents1765200000000 } from './1765200000000-create-custom
 import { KeysetIndexes1765500000000 } from './1765500000000-keyset-indexes';
 import { SearchAndMerge1765600000000 } from './1765600000000-search-and-merge';
 import { CreateImports1765700000000 } from './1765700000000-create-imports';
+import { SearchTermOrderKeys1765800000000 } from './1765800000000-search-term-order-keys';
 
 /** Every migration, oldest first. Listed by hand so the same list serves ts and compiled js. */
 export const migrations = [
@@ -17,4 +18,5 @@ export const migrations = [
   KeysetIndexes1765500000000,
   SearchAndMerge1765600000000,
   CreateImports1765700000000,
+  SearchTermOrderKeys1765800000000,
 ];

@@ -2,7 +2,7 @@ import { EntityManager, SelectQueryBuilder } from 'typeorm';
 import { CustomerChannelEntity } from '../entities/customer-channel.entity';
 import { ChannelType } from '../../core/channel-type';
 import { readByKeys, readEntities } from '../read-entities';
-import { SearchTermRepository } from './search-term.repository';
+import { SearchTermRepository, TermOwner } from './search-term.repository';
 
 /** Every SQL statement about `customer_channels`, scoped to one brand. */
 export class ChannelRepository {
@@ -32,10 +32,11 @@ export class ChannelRepository {
       .getOne();
   }
 
-  async insert(channels: CustomerChannelEntity[]): Promise<void> {
+  /** New channels of `owner`, or of the customers `owner` maps their ids to (terms carry their creation and deletion times). */
+  async insert(channels: CustomerChannelEntity[], owner: TermOwner | ReadonlyMap<string, TermOwner>): Promise<void> {
     if (channels.length === 0) return;
     await this.manager.createQueryBuilder().insert().into(CustomerChannelEntity).values(channels).execute();
-    await this.searchTerms.insertForChannels(channels);
+    await this.searchTerms.insertForChannels(channels, owner);
   }
 
   /** Returns whether a row was deleted. */

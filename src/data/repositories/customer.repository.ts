@@ -4,12 +4,13 @@ import { CustomerEntity } from '../entities/customer.entity';
 import { CursorKey } from '../../core/paging/cursor-codec';
 import { PageRequest } from '../../core/paging/page-request';
 import { PageSlice } from '../../core/paging/connection';
-import { Keyset, readKeysetPage } from '../keyset';
+import { Keyset, keysetBound, readKeysetPage } from '../keyset';
+import { CustomerSearchTermEntity } from '../entities/customer-search-term.entity';
 import { insertRows } from '../multi-row-insert';
 import { readByKeys, readEntities } from '../read-entities';
 import { SEARCHABLE_COLUMNS, searchableChanged, SearchTermRepository } from './search-term.repository';
 import { SearchWord } from '../../core/search/search-text';
-import { rarestWord, WORD_DRIVES_BELOW, wordCheck, wordIn } from './customer-search';
+import { rarestWord, WORD_DRIVES_BELOW, wordCheck, wordCondition, wordIn } from './customer-search';
 import { prefixRange } from '../prefix-range';
 import { AliasRepository } from './alias.repository';
 
@@ -44,6 +45,20 @@ type CustomerRow = QueryDeepPartialEntity<CustomerEntity>;
 export type CustomerColumns = Omit<CustomerEntity, 'id' | 'brand' | 'createdAt'>;
 
 const ALIAS = 'c';
+
+/** Whether a write moves a customer between live and deleted (or to another deletion time). */
+function deletedAtChanged(before: Pick<CustomerEntity, 'deletedAt'>, after: Pick<CustomerEntity, 'deletedAt'>): boolean {
+  return (before.deletedAt?.getTime() ?? null) !== (after.deletedAt?.getTime() ?? null);
+}
+
+/**
+ * Whether the filter is a search and nothing else (deleted customers in or
+ * out): the page can then be cut from the term index (see `termOrderedPage`).
+ */
+function searchOnly(filter: CustomerQuery): boolean {
+  const { searchWords, includeDeleted: _includeDeleted, ...others } = filter;
+  return searchWords !== undefined && searchWords.length > 0 && Object.values(others).every((value) => value === undefined);
+}
 
 /**
  * Whether the filter holds a condition that picks out few customers by a key of
@@ -153,11 +168,68 @@ export class CustomerRepository {
         drivingWord = rarest.index;
       }
     }
+    if (drivingWord !== undefined && searchOnly(filter) && keyset.columns[0].expression === `${ALIAS}.createdAt`) {
+      return this.termOrderedPage(brand, filter, drivingWord, keyset, request, bounds);
+    }
     const query = this.filtered(brand, filter, drivingWord);
     return readKeysetPage(query, keyset, request, bounds, {
       index: selective ? undefined : this.pageIndex(keyset, filter.includeDeleted),
       run: (sql, parameters) => this.manager.query(sql, parameters),
     });
+  }
+
+  /**
+   * A search page in creation order, cut from the term index: the driving
+   * word's terms (a range of `(brand, term, created_at, customer_id,
+   * deleted_at)`, fewer than WORD_DRIVES_BELOW of them) are checked for the
+   * other words, told live or deleted, sorted by `(created_at, customer_id)`
+   * beyond the cursor and cut to the page, all in that index; only the page's
+   * customers are then read, by primary key. The terms carry their customer's
+   * `created_at` and `deleted_at` (see CustomerSearchTermEntity), so this is
+   * the page the order's index would give, cursors included.
+   */
+  private async termOrderedPage(
+    brand: string,
+    filter: CustomerQuery,
+    drivingWord: number,
+    keyset: Keyset<CustomerEntity>,
+    request: PageRequest,
+    bounds: { after: CursorKey | null; before: CursorKey | null },
+  ): Promise<PageSlice<CustomerEntity>> {
+    const words = (filter.searchWords ?? []).map((word, index): [SearchWord, string] => [word, `word${index}`]);
+    const [word, name] = words[drivingWord]!;
+    const termKeyset: Keyset<CustomerEntity> = {
+      columns: [
+        { ...keyset.columns[0], expression: 't.created_at' },
+        { ...keyset.columns[1], expression: 't.customer_id' },
+      ],
+      descending: keyset.descending,
+    };
+    const dialect = this.manager.connection.options.type === 'mysql' ? 'mysql' : 'sqlite';
+    const readDescending = keyset.descending !== (request.direction === 'backward');
+    const direction = readDescending ? 'DESC' : 'ASC';
+    const query = this.select(brand).innerJoin(
+      (matches) => {
+        matches
+          .select('t.customer_id', 'id')
+          .addSelect('t.created_at', 'created_at')
+          .distinct(true)
+          .from(CustomerSearchTermEntity, 't')
+          .where('t.brand = :brand', { brand })
+          .andWhere(...wordCondition('t.term', word, name));
+        words.forEach(([other, otherName], index) => {
+          if (index !== drivingWord) matches.andWhere(...wordCheck('t.customer_id', other, otherName));
+        });
+        if (!filter.includeDeleted) matches.andWhere('t.deleted_at IS NULL');
+        if (bounds.after) matches.andWhere(...keysetBound(termKeyset, bounds.after, keyset.descending ? '<' : '>', 'after', dialect));
+        if (bounds.before) matches.andWhere(...keysetBound(termKeyset, bounds.before, keyset.descending ? '>' : '<', 'before', dialect));
+        return matches.orderBy('t.created_at', direction).addOrderBy('t.customer_id', direction).limit(request.size + 1);
+      },
+      'p',
+      `p.id = ${ALIAS}.id`,
+    );
+    // The page's own rows only: the bounds are applied to the matches above.
+    return readKeysetPage(query, keyset, request, { after: null, before: null }, { run: (sql, parameters) => this.manager.query(sql, parameters) });
   }
 
   /**
@@ -242,11 +314,25 @@ export class CustomerRepository {
     // Terms are rewritten only for rows whose searchable columns changed from `previous` (the rows as read under the lock).
     const before = (customer: CustomerEntity) => previous.get(customer.id);
     await this.searchTerms.replaceForCustomers(customers.filter((customer) => !before(customer) || searchableChanged(before(customer)!, customer)));
+    // A row deleted or brought back: all its terms (its channels' too) follow, one statement per brand and new value.
+    const moved = new Map<string, { brand: string; deletedAt: Date | null; ids: string[] }>();
+    for (const customer of customers) {
+      const earlier = before(customer);
+      if (earlier && !deletedAtChanged(earlier, customer)) continue;
+      const key = `${customer.brand}\u0000${customer.deletedAt?.toISOString() ?? ''}`;
+      const group = moved.get(key) ?? { brand: customer.brand, deletedAt: customer.deletedAt, ids: [] };
+      group.ids.push(customer.id);
+      moved.set(key, group);
+    }
+    for (const { brand, deletedAt, ids } of moved.values()) await this.searchTerms.setDeletedAt(brand, ids, deletedAt);
   }
 
   /**
    * Writes `changes` only if the row still has `version` (optimistic concurrency:
    * TypeORM's save() does not check versions). Returns whether the row was written.
+   * A write of the searchable columns or of `deletedAt` needs `previous`, the
+   * row as this transaction read it under its lock: the terms carry its
+   * `createdAt`, and are rewritten only when what they are made of changes.
    */
   async updateIfVersion(
     brand: string,
@@ -255,6 +341,15 @@ export class CustomerRepository {
     changes: Partial<CustomerColumns>,
     previous?: CustomerEntity,
   ): Promise<boolean> {
+    const searchable = SEARCHABLE_COLUMNS.filter((column) => column in changes);
+    const writesDeletedAt = 'deletedAt' in changes;
+    if ((searchable.length > 0 || writesDeletedAt) && previous === undefined) {
+      throw new Error('updateIfVersion needs the locked row to write searchable columns or deletedAt');
+    }
+    // The terms are made of all of these columns together: a write of some of them would leave the others unknown here.
+    if (searchable.length > 0 && searchable.length < SEARCHABLE_COLUMNS.length) {
+      throw new Error('updateIfVersion writes the searchable columns all together or none');
+    }
     const result = await this.manager
       .createQueryBuilder()
       .update(CustomerEntity)
@@ -262,14 +357,10 @@ export class CustomerRepository {
       .where('id = :id AND brand = :brand AND version = :version', { id, brand, version })
       .execute();
     const written = (result.affected ?? 0) === 1;
-    const searchable = SEARCHABLE_COLUMNS.filter((column) => column in changes);
-    // With the row as read under the lock, terms are rewritten only when a searchable column changes.
-    const unchanged = previous !== undefined && !searchableChanged(previous, { ...previous, ...changes });
-    if (written && searchable.length > 0 && !unchanged) {
-      // The terms are made of all of these columns together: a write of some of them would leave the others unknown here.
-      if (searchable.length < SEARCHABLE_COLUMNS.length) throw new Error('updateIfVersion writes the searchable columns all together or none');
-      await this.searchTerms.replaceForCustomers([{ ...(changes as CustomerColumns), id, brand }]);
-    }
+    if (!written || previous === undefined) return written;
+    const after = { ...previous, ...changes, id, brand };
+    if (searchable.length > 0 && searchableChanged(previous, after)) await this.searchTerms.replaceForCustomers([after]);
+    if (deletedAtChanged(previous, after)) await this.searchTerms.setDeletedAt(brand, [id], after.deletedAt);
     return written;
   }
 

@@ -2,10 +2,15 @@ import { EntityManager } from 'typeorm';
 import { CustomerChannelEntity } from '../entities/customer-channel.entity';
 import { CustomerFlagEntity } from '../entities/customer-flag.entity';
 import { CustomerActivityEntity } from '../entities/customer-activity.entity';
+import { CustomerEntity } from '../entities/customer.entity';
+import { CustomerSearchTermEntity } from '../entities/customer-search-term.entity';
 import { IdempotencyKeyEntity } from '../entities/idempotency-key.entity';
 import { readByKeys, readEntities } from '../read-entities';
 import { AliasRepository } from './alias.repository';
 import { CustomerRepository } from './customer.repository';
+
+/** The customer a merge keeps, as far as moving rows to it goes. */
+export type MergeSurvivor = Pick<CustomerEntity, 'id' | 'createdAt' | 'deletedAt'>;
 
 /** What moving one customer's rows to another did. */
 export interface AbsorbResult {
@@ -29,7 +34,7 @@ export class MergeRepository {
   }
 
   /**
-   * Moves everything of `mergedId` to `survivorId` and removes the merged
+   * Moves everything of `mergedId` to `survivor` and removes the merged
    * customer's row: channels the survivor lacks (equal type and value once;
    * their search terms go with them), flags it lacks (with their `addedAt`),
    * every activity, the idempotency keys (a retry of the create that made the
@@ -37,7 +42,8 @@ export class MergeRepository {
    * and its own aliases now name the survivor). The merged customer's events
    * stay in the feed under its id.
    */
-  async absorb(brand: string, mergedId: string, survivorId: string, now: Date): Promise<AbsorbResult> {
+  async absorb(brand: string, mergedId: string, survivor: MergeSurvivor, now: Date): Promise<AbsorbResult> {
+    const survivorId = survivor.id;
     const channels = await readEntities(
       this.manager
         .createQueryBuilder(CustomerChannelEntity, 'ch')
@@ -47,7 +53,7 @@ export class MergeRepository {
     const mergedChannels = channels.filter((row) => row.customerId === mergedId);
     const moved = mergedChannels.filter((row) => !survivorValues.has(`${row.type}\u0000${row.value}`)).map((row) => row.id);
     await this.moveByIds('customer_channels', 'id', brand, moved, survivorId);
-    await this.moveChannelTerms(brand, mergedId, survivorId, moved);
+    await this.moveChannelTerms(brand, mergedId, survivor, moved);
 
     const flags = await readEntities(
       this.manager
@@ -102,12 +108,15 @@ export class MergeRepository {
     });
   }
 
-  private async moveChannelTerms(brand: string, fromId: string, toId: string, channelIds: readonly string[]): Promise<void> {
+  /** The terms of moved channels become the survivor's, with its creation and deletion times. */
+  private async moveChannelTerms(brand: string, fromId: string, survivor: MergeSurvivor, channelIds: readonly string[]): Promise<void> {
     await readByKeys(channelIds, async (chunk) => {
-      await this.manager.query(
-        `UPDATE customer_search_terms SET customer_id = ? WHERE brand = ? AND customer_id = ? AND channel_id IN (${chunk.map(() => '?').join(', ')})`,
-        [toId, brand, fromId, ...chunk],
-      );
+      await this.manager
+        .createQueryBuilder()
+        .update(CustomerSearchTermEntity)
+        .set({ customerId: survivor.id, createdAt: survivor.createdAt, deletedAt: survivor.deletedAt })
+        .where('brand = :brand AND customer_id = :fromId AND channel_id IN (:...chunk)', { brand, fromId, chunk })
+        .execute();
       return [];
     });
   }

@@ -4,13 +4,16 @@ import { CustomerChannelEntity } from '../entities/customer-channel.entity';
 import { CustomerEntity } from '../entities/customer.entity';
 import { CustomerSearchTermEntity } from '../entities/customer-search-term.entity';
 import { insertRows } from '../multi-row-insert';
-import { readByKeys } from '../read-entities';
+import { readByKeys, readEntities } from '../read-entities';
 
 /** The `channel_id` of the terms of a customer's own fields. */
 const OWN_FIELDS = '';
 
+/** What every term of a customer carries of the customer's row (see CustomerSearchTermEntity). */
+export type TermOwner = Pick<CustomerEntity, 'createdAt' | 'deletedAt'>;
+
 /** A customer's row as far as its terms go. */
-export type SearchableCustomer = Pick<CustomerEntity, 'id' | 'brand'> & SearchableFields;
+export type SearchableCustomer = Pick<CustomerEntity, 'id' | 'brand'> & TermOwner & SearchableFields;
 
 /** The search columns of `customers`: a write that sets any of them rewrites the customer's own terms. */
 export const SEARCHABLE_COLUMNS = ['givenName', 'familyName', 'emailAddress', 'phoneNumber', 'externalId'] as const;
@@ -50,16 +53,28 @@ export class SearchTermRepository {
     await this.insertForCustomers(customers);
   }
 
-  async insertForChannels(channels: readonly Pick<CustomerChannelEntity, 'id' | 'brand' | 'customerId' | 'type' | 'value'>[]): Promise<void> {
-    const rows = channels.flatMap((channel) =>
-      channelTerms(channel.type, channel.value).map((term) => ({
-        brand: channel.brand,
-        customerId: channel.customerId,
-        channelId: channel.id,
-        term,
-      })),
-    );
-    await insertRows(this.manager, CustomerSearchTermEntity, rows);
+  /** The terms of new channels of `owner`, or of the customers `owner` maps their ids to. */
+  async insertForChannels(channels: readonly SearchableChannel[], owner: TermOwner | ReadonlyMap<string, TermOwner>): Promise<void> {
+    const ownerOf = (channel: SearchableChannel): TermOwner => {
+      if (!(owner instanceof Map)) return owner as TermOwner;
+      const found = (owner as ReadonlyMap<string, TermOwner>).get(channel.customerId);
+      if (!found) throw new Error(`No owner given for the channels of customer ${channel.customerId}`);
+      return found;
+    };
+    await insertRows(this.manager, CustomerSearchTermEntity, channelTermRows(channels, ownerOf));
+  }
+
+  /** Copies a change of these customers' `deleted_at` to all their terms (their channels' too). */
+  async setDeletedAt(brand: string, customerIds: readonly string[], deletedAt: Date | null): Promise<void> {
+    await readByKeys(customerIds, async (chunk) => {
+      await this.manager
+        .createQueryBuilder()
+        .update(CustomerSearchTermEntity)
+        .set({ deletedAt })
+        .where('brand = :brand AND customer_id IN (:...chunk)', { brand, chunk })
+        .execute();
+      return [];
+    });
   }
 
   async deleteForChannel(brand: string, customerId: string, channelId: string): Promise<void> {
@@ -86,29 +101,23 @@ export class SearchTermRepository {
   async rebuild(brand: string, customerIds: readonly string[]): Promise<void> {
     await readByKeys(customerIds, async (chunk) => {
       const marks = chunk.map(() => '?').join(', ');
-      const customers: Array<{ id: string; given_name: string; family_name: string; email_address: string | null; phone_number: string | null; external_id: string | null }> =
-        await this.manager.query(
-          `SELECT id, given_name, family_name, email_address, phone_number, external_id FROM customers WHERE brand = ? AND id IN (${marks})`,
-          [brand, ...chunk],
-        );
+      const customers = await readEntities(
+        this.manager.createQueryBuilder(CustomerEntity, 'c').where('c.brand = :brand AND c.id IN (:...chunk)', { brand, chunk }),
+      );
       const channels: Array<{ id: string; customer_id: string; type: string; value: string }> = await this.manager.query(
         `SELECT id, customer_id, type, value FROM customer_channels WHERE brand = ? AND customer_id IN (${marks})`,
         [brand, ...chunk],
       );
       await this.manager.query(`DELETE FROM customer_search_terms WHERE brand = ? AND customer_id IN (${marks})`, [brand, ...chunk]);
-      await this.insertForCustomers(
-        customers.map((row) => ({
-          id: row.id,
-          brand,
-          givenName: row.given_name,
-          familyName: row.family_name,
-          emailAddress: row.email_address,
-          phoneNumber: row.phone_number,
-          externalId: row.external_id,
-        })),
-      );
-      await this.insertForChannels(
-        channels.map((row) => ({ id: row.id, brand, customerId: row.customer_id, type: row.type as CustomerChannelEntity['type'], value: row.value })),
+      await this.insertForCustomers(customers);
+      const owners = new Map(customers.map((customer) => [customer.id, customer]));
+      const owned = channels
+        .filter((row) => owners.has(row.customer_id))
+        .map((row) => ({ id: row.id, brand, customerId: row.customer_id, type: row.type as CustomerChannelEntity['type'], value: row.value }));
+      await insertRows(
+        this.manager,
+        CustomerSearchTermEntity,
+        channelTermRows(owned, (channel) => owners.get(channel.customerId)!),
       );
       return [];
     });
@@ -118,8 +127,33 @@ export class SearchTermRepository {
 /** The term rows of customers' own fields. */
 export function customerTermRows(customers: readonly SearchableCustomer[]): CustomerSearchTermEntity[] {
   return customers.flatMap((customer) =>
-    customerTerms(customer).map((term) => ({ brand: customer.brand, customerId: customer.id, channelId: OWN_FIELDS, term })),
+    customerTerms(customer).map((term) => ({
+      brand: customer.brand,
+      customerId: customer.id,
+      channelId: OWN_FIELDS,
+      term,
+      createdAt: customer.createdAt,
+      deletedAt: customer.deletedAt,
+    })),
   );
+}
+
+/** A channel as far as its terms go. */
+type SearchableChannel = Pick<CustomerChannelEntity, 'id' | 'brand' | 'customerId' | 'type' | 'value'>;
+
+/** The term rows of channels, each carrying what `ownerOf` says of its customer. */
+function channelTermRows(channels: readonly SearchableChannel[], ownerOf: (channel: SearchableChannel) => TermOwner): CustomerSearchTermEntity[] {
+  return channels.flatMap((channel) => {
+    const owner = ownerOf(channel);
+    return channelTerms(channel.type, channel.value).map((term) => ({
+      brand: channel.brand,
+      customerId: channel.customerId,
+      channelId: channel.id,
+      term,
+      createdAt: owner.createdAt,
+      deletedAt: owner.deletedAt,
+    }));
+  });
 }
 
 function byBrand(customers: readonly SearchableCustomer[]): Map<string, string[]> {

@@ -73,7 +73,7 @@ export class CustomerChannelService {
       const now = this.now();
       const [row] = this.newChannels(customer, [channel], now);
       try {
-        await repositories.channels.insert([row!]);
+        await repositories.channels.insert([row!], customer);
       } catch (error) {
         if (!isUniqueViolation(error)) throw error;
         return { channel: await this.existing(repositories, brand, customerId, channel), customer, userErrors: [] };

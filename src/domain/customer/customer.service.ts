@@ -157,7 +157,7 @@ export class CustomerService {
   ): Promise<void> {
     const now = customer.createdAt;
     await repositories.customers.insert([customer]);
-    await repositories.channels.insert(this.channels.newChannels(customer, channels, now));
+    await repositories.channels.insert(this.channels.newChannels(customer, channels, now), customer);
     await repositories.flags.insert(
       [...new Set(flagNames)].map((name) => ({ customerId: customer.id, name, brand: customer.brand, addedAt: now })),
     );

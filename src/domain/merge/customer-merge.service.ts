@@ -100,7 +100,7 @@ export class CustomerMergeService {
       if (Object.keys(metadata).length > Object.keys(survivor.metadata).length) filled.push('metadata');
       const row: CustomerEntity = { ...change.row, metadata, updatedAt: now, version: survivor.version + 1 };
       // The merged row goes first: its external id must be free before the survivor takes it.
-      const moved = await repositories.merges.absorb(brand, merged.id, survivor.id, now);
+      const moved = await repositories.merges.absorb(brand, merged.id, survivor, now);
       const { id: _id, brand: _brand, createdAt: _createdAt, ...columns } = row;
       const written = await repositories.customers.updateIfVersion(brand, survivor.id, survivor.version, columns, survivor);
       if (!written) throw new Error(`Customer ${survivor.id} changed although its row was locked`);
