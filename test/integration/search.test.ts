@@ -410,7 +410,7 @@ describeDb('CustomerFilter.search', () => {
       expect(await searchIds(t, `page${tag}`, { hasFlag: 'vip' })).toEqual([matching[5]]);
     });
 
-    it('pages the same when the word is too common to drive the page (the order index is walked)', async () => {
+    it('pages the same when the word is too common to drive the page (the order index is walked), and lets the rarer of two common words drive', async () => {
       // Terms of ids that are no customers make the word common without changing what it finds.
       const common = `common${tag}`;
       const rows = [
@@ -430,6 +430,22 @@ describeDb('CustomerFilter.search', () => {
         expect(forward).toHaveLength(matching.length);
         expect(await walk({ search: common }, orderBy, 'backward')).toEqual(forward);
       }
+      // Two words as common, with three customers in common: the rarer drives, not a walk that reads until the statement times out.
+      const alsoCommon = `also${tag}`;
+      const alsoRows = [
+        ...Array.from({ length: WORD_DRIVES_BELOW }, (_, index) => `cus_spook${String(index).padStart(6, '0')}`),
+        ...matching.slice(0, 3),
+      ].map((id) => ['default', id, '', alsoCommon, '2026-01-01 00:00:00.000']);
+      for (let start = 0; start < alsoRows.length; start += 1000) {
+        const chunk = alsoRows.slice(start, start + 1000);
+        await t.sql(
+          `INSERT INTO customer_search_terms (brand, customer_id, channel_id, term, created_at) VALUES ${chunk.map(() => '(?, ?, ?, ?, ?)').join(', ')}`,
+          chunk.flat(),
+        );
+      }
+      const both = await t.countStatements(() => searchIds(t, `${common} ${alsoCommon}`));
+      expect(new Set(both.result)).toEqual(new Set(matching.slice(0, 3)));
+      expect(both.statements.filter((sql) => /JOIN \(SELECT DISTINCT/.test(sql))).toHaveLength(1);
     });
 
     it("cuts a page in creation order from the term index and reads only that page's customers", async () => {

@@ -10,6 +10,19 @@ import { prefixRange } from '../prefix-range';
  * `page size / share of matches` rows.
  */
 export const WORD_DRIVES_BELOW = 5000;
+/**
+ * The same threshold for a search of several words. Words that are each
+ * common can still have few customers in common ("moraes ger"), and walking
+ * the order's index for those reads until the statement times out; driving by
+ * the rarest word costs one check of the other words per term of it, which up
+ * to this many terms stays far below that.
+ */
+export const WORDS_DRIVE_BELOW = 50_000;
+
+/** Below how many terms the rarest of `wordCount` words drives the page. */
+export function drivesBelow(wordCount: number): number {
+  return wordCount > 1 ? WORDS_DRIVE_BELOW : WORD_DRIVES_BELOW;
+}
 
 /** The SQL condition that a term lies in `[from, below)`, with its parameters. */
 function termRange(column: string, prefix: string, name: string): [string, Record<string, string>] {
@@ -70,13 +83,13 @@ export function wordIn(
 }
 
 /**
- * How many terms match each word, counted up to WORD_DRIVES_BELOW (a bounded
+ * How many terms match each word, counted up to `drivesBelow` (a bounded
  * read of the term index per word), in one statement: the rarest word and
  * whether it is rare enough to drive the page.
  */
 export async function rarestWord(manager: EntityManager, brand: string, words: readonly SearchWord[]): Promise<{ index: number; count: number }> {
   const selects: string[] = [];
-  const parameters: Record<string, string | number> = { brand, probeLimit: WORD_DRIVES_BELOW };
+  const parameters: Record<string, string | number> = { brand, probeLimit: drivesBelow(words.length) };
   words.forEach((word, index) => {
     const [condition, wordParameters] = wordCondition('t.term', word, `probe${index}`);
     Object.assign(parameters, wordParameters);

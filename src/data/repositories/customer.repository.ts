@@ -10,7 +10,7 @@ import { insertRows } from '../multi-row-insert';
 import { readByKeys, readEntities } from '../read-entities';
 import { SEARCHABLE_COLUMNS, searchableChanged, SearchTermRepository } from './search-term.repository';
 import { SearchWord } from '../../core/search/search-text';
-import { rarestWord, WORD_DRIVES_BELOW, wordCheck, wordCondition, wordIn } from './customer-search';
+import { drivesBelow, rarestWord, wordCheck, wordCondition, wordIn } from './customer-search';
 import { prefixRange } from '../prefix-range';
 import { AliasRepository } from './alias.repository';
 
@@ -163,7 +163,7 @@ export class CustomerRepository {
     if (!selective && filter.searchWords !== undefined && filter.searchWords.length > 0) {
       // A rare word picks out few customers by its own index; a common one is cheaper checked along the order's index.
       const rarest = await rarestWord(this.manager, brand, filter.searchWords);
-      if (rarest.count < WORD_DRIVES_BELOW) {
+      if (rarest.count < drivesBelow(filter.searchWords.length)) {
         selective = true;
         drivingWord = rarest.index;
       }
@@ -181,7 +181,7 @@ export class CustomerRepository {
   /**
    * A search page in creation order, cut from the term index: the driving
    * word's terms (a range of `(brand, term, created_at, customer_id,
-   * deleted_at)`, fewer than WORD_DRIVES_BELOW of them) are checked for the
+   * deleted_at)`, fewer than `drivesBelow` of them) are checked for the
    * other words, told live or deleted, sorted by `(created_at, customer_id)`
    * beyond the cursor and cut to the page, all in that index; only the page's
    * customers are then read, by primary key. The terms carry their customer's
