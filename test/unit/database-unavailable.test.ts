@@ -18,6 +18,12 @@ describe('isDatabaseUnavailable', () => {
     expect(isDatabaseUnavailable(new GraphQLError('x', { originalError: wrapped }).originalError)).toBe(true);
   });
 
+  it("takes MariaDB's statement timeout, which has no code in the driver, for the database giving up", () => {
+    const timeout = { message: 'Query execution was interrupted (max_statement_time exceeded)', errno: 1969, sqlState: '70100' };
+    expect(isDatabaseUnavailable({ message: timeout.message, driverError: timeout })).toBe(true);
+    expect(isDatabaseUnavailable({ message: 'Unknown column', errno: 1054 })).toBe(false);
+  });
+
   it('does not take a wrong query or a constraint violation for an outage', () => {
     expect(isDatabaseUnavailable(Object.assign(new Error('Duplicate entry'), { code: 'ER_DUP_ENTRY' }))).toBe(false);
     expect(isDatabaseUnavailable({ message: 'syntax', driverError: { code: 'ER_PARSE_ERROR' } })).toBe(false);

@@ -16,6 +16,13 @@ const UNAVAILABLE_CODES = new Set([
   'POOL_ACQUIRE_TIMEOUT',
 ]);
 
+/**
+ * Server error numbers with no name in the driver's table: MariaDB's
+ * ER_STATEMENT_TIMEOUT (1969, `max_statement_time` exceeded) reaches mysql2
+ * without a `code`, unlike MySQL's ER_QUERY_TIMEOUT.
+ */
+const UNAVAILABLE_ERRNOS = new Set([1969]);
+
 const UNAVAILABLE_MESSAGES = [
   /connect ETIMEDOUT/,
   /Pool is closed/,
@@ -27,8 +34,16 @@ const UNAVAILABLE_MESSAGES = [
 export function isDatabaseUnavailable(error: unknown): boolean {
   for (let current: unknown = error, depth = 0; current && depth < 5; depth++) {
     if (typeof current !== 'object') return false;
-    const candidate = current as { code?: unknown; message?: unknown; driverError?: unknown; cause?: unknown; thrownValue?: unknown };
+    const candidate = current as {
+      code?: unknown;
+      errno?: unknown;
+      message?: unknown;
+      driverError?: unknown;
+      cause?: unknown;
+      thrownValue?: unknown;
+    };
     if (typeof candidate.code === 'string' && UNAVAILABLE_CODES.has(candidate.code)) return true;
+    if (typeof candidate.errno === 'number' && UNAVAILABLE_ERRNOS.has(candidate.errno)) return true;
     if (typeof candidate.message === 'string' && UNAVAILABLE_MESSAGES.some((pattern) => pattern.test(candidate.message as string))) {
       return true;
     }
