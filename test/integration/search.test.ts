@@ -445,7 +445,7 @@ describeDb('CustomerFilter.search', () => {
       }
       const both = await t.countStatements(() => searchIds(t, `${common} ${alsoCommon}`));
       expect(new Set(both.result)).toEqual(new Set(matching.slice(0, 3)));
-      expect(both.statements.filter((sql) => /JOIN \(SELECT DISTINCT/.test(sql))).toHaveLength(1);
+      expect(both.statements.filter((sql) => /JOIN \(SELECT .* GROUP BY /.test(sql))).toHaveLength(1);
     });
 
     it("cuts a page in creation order from the term index and reads only that page's customers", async () => {

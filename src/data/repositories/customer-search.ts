@@ -87,7 +87,11 @@ export function wordIn(
  * read of the term index per word), in one statement: the rarest word and
  * whether it is rare enough to drive the page.
  */
-export async function rarestWord(manager: EntityManager, brand: string, words: readonly SearchWord[]): Promise<{ index: number; count: number }> {
+export async function rarestWord(
+  manager: EntityManager,
+  brand: string,
+  words: readonly SearchWord[],
+): Promise<{ index: number; count: number; counts: number[] }> {
   const selects: string[] = [];
   const parameters: Record<string, string | number> = { brand, probeLimit: drivesBelow(words.length) };
   words.forEach((word, index) => {
@@ -99,10 +103,10 @@ export async function rarestWord(manager: EntityManager, brand: string, words: r
   });
   const [sql, values] = manager.connection.driver.escapeQueryWithParameters(`SELECT ${selects.join(", ")}`, parameters);
   const [row] = (await manager.query(sql, values)) as Array<Record<string, number | string>>;
+  const counts = words.map((_, index) => Number(row?.[`w${index}`] ?? 0));
   let best = { index: 0, count: Number.POSITIVE_INFINITY };
-  words.forEach((_, index) => {
-    const count = Number(row?.[`w${index}`] ?? 0);
+  counts.forEach((count, index) => {
     if (count < best.count) best = { index, count };
   });
-  return best;
+  return { ...best, counts };
 }

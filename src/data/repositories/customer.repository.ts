@@ -160,16 +160,18 @@ export class CustomerRepository {
     filter = await this.followAliases(brand, filter);
     let selective = selectiveFilter(filter);
     let drivingWord: number | undefined;
+    let wordCounts: number[] = [];
     if (!selective && filter.searchWords !== undefined && filter.searchWords.length > 0) {
       // A rare word picks out few customers by its own index; a common one is cheaper checked along the order's index.
       const rarest = await rarestWord(this.manager, brand, filter.searchWords);
       if (rarest.count < drivesBelow(filter.searchWords.length)) {
         selective = true;
         drivingWord = rarest.index;
+        wordCounts = rarest.counts;
       }
     }
     if (drivingWord !== undefined && searchOnly(filter) && keyset.columns[0].expression === `${ALIAS}.createdAt`) {
-      return this.termOrderedPage(brand, filter, drivingWord, keyset, request, bounds);
+      return this.termOrderedPage(brand, filter, wordCounts, keyset, request, bounds);
     }
     const query = this.filtered(brand, filter, drivingWord);
     return readKeysetPage(query, keyset, request, bounds, {
@@ -179,25 +181,30 @@ export class CustomerRepository {
   }
 
   /**
-   * A search page in creation order, cut from the term index: the driving
-   * word's terms (a range of `(brand, term, created_at, customer_id,
-   * deleted_at)`, fewer than `drivesBelow` of them) are checked for the
-   * other words, told live or deleted, sorted by `(created_at, customer_id)`
-   * beyond the cursor and cut to the page, all in that index; only the page's
-   * customers are then read, by primary key. The terms carry their customer's
-   * `created_at` and `deleted_at` (see CustomerSearchTermEntity), so this is
-   * the page the order's index would give, cursors included.
+   * A search page in creation order, cut from the term index. The words
+   * counted below `drivesBelow` terms (the driving word among them) are read
+   * as ranges of `(brand, term, created_at, customer_id, deleted_at)`: their
+   * terms are grouped by customer, a customer is kept when it has a term of
+   * each, then told live or deleted, sorted by `(created_at, customer_id)`
+   * beyond the cursor and cut to the page, all in that index, reading each
+   * word's terms once in index order. Words too common for that are checked on
+   * the term table's primary key per customer. Only the page's customers are
+   * then read, by primary key. The terms carry their customer's `created_at`
+   * and `deleted_at` (see CustomerSearchTermEntity), so this is the page the
+   * order's index would give, cursors included.
    */
   private async termOrderedPage(
     brand: string,
     filter: CustomerQuery,
-    drivingWord: number,
+    wordCounts: readonly number[],
     keyset: Keyset<CustomerEntity>,
     request: PageRequest,
     bounds: { after: CursorKey | null; before: CursorKey | null },
   ): Promise<PageSlice<CustomerEntity>> {
     const words = (filter.searchWords ?? []).map((word, index): [SearchWord, string] => [word, `word${index}`]);
-    const [word, name] = words[drivingWord]!;
+    const limit = drivesBelow(words.length);
+    const ranged = words.filter((_, index) => (wordCounts[index] ?? limit) < limit);
+    const checked = words.filter((_, index) => (wordCounts[index] ?? limit) >= limit);
     const termKeyset: Keyset<CustomerEntity> = {
       columns: [
         { ...keyset.columns[0], expression: 't.created_at' },
@@ -208,28 +215,39 @@ export class CustomerRepository {
     const dialect = this.manager.connection.options.type === 'mysql' ? 'mysql' : 'sqlite';
     const readDescending = keyset.descending !== (request.direction === 'backward');
     const direction = readDescending ? 'DESC' : 'ASC';
+    const conditions = ranged.map(([word, name]) => wordCondition('t.term', word, name));
     const query = this.select(brand).innerJoin(
       (matches) => {
         matches
           .select('t.customer_id', 'id')
           .addSelect('t.created_at', 'created_at')
-          .distinct(true)
           .from(CustomerSearchTermEntity, 't')
           .where('t.brand = :brand', { brand })
-          .andWhere(...wordCondition('t.term', word, name));
-        words.forEach(([other, otherName], index) => {
-          if (index !== drivingWord) matches.andWhere(...wordCheck('t.customer_id', other, otherName));
-        });
+          .andWhere(`(${conditions.map(([condition]) => condition).join(' OR ')})`, Object.assign({}, ...conditions.map(([, parameters]) => parameters)));
+        for (const [word, name] of checked) matches.andWhere(...wordCheck('t.customer_id', word, name));
         if (!filter.includeDeleted) matches.andWhere('t.deleted_at IS NULL');
         if (bounds.after) matches.andWhere(...keysetBound(termKeyset, bounds.after, keyset.descending ? '<' : '>', 'after', dialect));
         if (bounds.before) matches.andWhere(...keysetBound(termKeyset, bounds.before, keyset.descending ? '>' : '<', 'before', dialect));
+        // A customer's terms all carry its created_at: grouping by both is grouping by customer, in the page's order.
+        matches.groupBy('t.created_at').addGroupBy('t.customer_id');
+        if (conditions.length > 1) {
+          matches.having(conditions.map(([condition]) => `MAX(CASE WHEN ${condition} THEN 1 ELSE 0 END) = 1`).join(' AND '));
+        }
         return matches.orderBy('t.created_at', direction).addOrderBy('t.customer_id', direction).limit(request.size + 1);
       },
       'p',
       `p.id = ${ALIAS}.id`,
     );
-    // The page's own rows only: the bounds are applied to the matches above.
-    return readKeysetPage(query, keyset, request, { after: null, before: null }, { run: (sql, parameters) => this.manager.query(sql, parameters) });
+    // The page's own rows only (the bounds are applied to the matches above), in the matches' order: ordered by the
+    // customers' columns, SQLite walks the order's index of customers and looks each up in the matches instead.
+    const pageKeyset: Keyset<CustomerEntity> = {
+      columns: [
+        { ...keyset.columns[0], expression: 'p.created_at' },
+        { ...keyset.columns[1], expression: 'p.id' },
+      ],
+      descending: keyset.descending,
+    };
+    return readKeysetPage(query, pageKeyset, request, { after: null, before: null }, { run: (sql, parameters) => this.manager.query(sql, parameters) });
   }
 
   /**
