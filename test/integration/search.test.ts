@@ -1,3 +1,4 @@
+import { QueryRunner } from 'typeorm';
 import { SearchAndMerge1765600000000 } from '../../src/data/migrations/1765600000000-search-and-merge';
 import { SearchTermOrderKeys1765800000000 } from '../../src/data/migrations/1765800000000-search-term-order-keys';
 import { WORD_DRIVES_BELOW } from '../../src/data/repositories/customer-search';
@@ -502,6 +503,53 @@ describeDb('CustomerFilter.search', () => {
   });
 
   describe('the migration', () => {
+    async function migrate(steps: (runner: QueryRunner) => Promise<void>): Promise<void> {
+      const runner = t.server.dataSource.createQueryRunner();
+      try {
+        await steps(runner);
+      } finally {
+        await runner.release();
+      }
+    }
+
+    /** Terms of these customers whose created_at or deleted_at is not their customer's. */
+    async function termsOutOfStep(ids: string[]): Promise<unknown[]> {
+      return t.sql(
+        `SELECT t.customer_id, t.term FROM customer_search_terms t JOIN customers c ON c.id = t.customer_id
+          WHERE t.customer_id IN (${ids.map(() => '?').join(', ')})
+            AND NOT (t.created_at = c.created_at AND ((t.deleted_at IS NULL AND c.deleted_at IS NULL) OR t.deleted_at = c.deleted_at))`,
+        ids,
+      );
+    }
+
+    it("gives the terms that exist their customers' creation and deletion times", async () => {
+      const tag = uniqueLetters();
+      const live = await createValidCustomer(t, {
+        givenName: 'Kept',
+        familyName: `Terms${tag}`,
+        channels: [{ type: 'OTHER', value: `keep${tag}` }],
+      });
+      const gone = await createValidCustomer(t, { givenName: 'Kept', familyName: `Terms${tag}` });
+      await deleteCustomer(t, gone.id);
+      const before = await t.sql<{ n: number }>('SELECT COUNT(*) AS n FROM customer_search_terms WHERE customer_id IN (?, ?)', [
+        live.id,
+        gone.id,
+      ]);
+      const orderKeys = new SearchTermOrderKeys1765800000000();
+      // Back to the terms as the search migration left them (no order keys), then forward again.
+      await migrate(async (runner) => {
+        await orderKeys.down(runner);
+        await orderKeys.up(runner);
+      });
+      expect(
+        await t.sql<{ n: number }>('SELECT COUNT(*) AS n FROM customer_search_terms WHERE customer_id IN (?, ?)', [live.id, gone.id]),
+      ).toEqual(before);
+      expect(await termsOutOfStep([live.id, gone.id])).toEqual([]);
+      expect(await searchIds(t, `terms${tag}`)).toEqual([live.id]);
+      expect(await searchIds(t, `terms${tag}`, { includeDeleted: true })).toEqual([live.id, gone.id]);
+      expect(await searchIds(t, `keep${tag}`)).toEqual([live.id]);
+    });
+
     it('builds the terms of the customers that exist when it runs', async () => {
       const tag = uniqueLetters();
       const { id } = await createValidCustomer(t, {
@@ -509,20 +557,18 @@ describeDb('CustomerFilter.search', () => {
         familyName: `Filled${tag}`,
         channels: [{ type: 'OTHER', value: `chan${tag}` }],
       });
-      const runner = t.server.dataSource.createQueryRunner();
-      try {
-        // The search migration makes the table; the next one adds the order keys and builds every customer's terms.
+      // The search migration makes the table empty; the next one adds the order keys and builds every customer's terms.
+      await migrate(async (runner) => {
         const search = new SearchAndMerge1765600000000();
         const orderKeys = new SearchTermOrderKeys1765800000000();
         await orderKeys.down(runner);
         await search.down(runner);
         await search.up(runner);
         await orderKeys.up(runner);
-      } finally {
-        await runner.release();
-      }
+      });
       expect(await searchIds(t, `filled${tag}`)).toEqual([id]);
       expect(await searchIds(t, `chan${tag}`)).toEqual([id]);
+      expect(await termsOutOfStep([id])).toEqual([]);
     });
   });
 });

@@ -33,11 +33,13 @@ interface StoredCustomer {
  * The rarest-word probe and the word checks read the new index as they read
  * the old one.
  *
- * Builds every customer's terms (its own fields' and its channels') from the
- * stored rows, in batches along the primary key, with its own statements, so
- * later changes to the repositories cannot change what it does. The search
- * migration before it builds no terms any more: this one does it for every
- * database, whether that one built them or not.
+ * In batches along the customers' primary key, with its own statements (so
+ * later changes to the repositories cannot change what it does): the terms a
+ * customer has are given its `created_at` and `deleted_at` in place, and a
+ * customer with no terms (every customer has a name, so every customer has
+ * terms) gets them built from its stored row and channels. The search
+ * migration before it builds no terms any more: a database that ran it before
+ * it stopped doing so has them, one that runs it now gets them here.
  */
 export class SearchTermOrderKeys1765800000000 implements MigrationInterface {
   name = 'SearchTermOrderKeys1765800000000';
@@ -49,6 +51,8 @@ export class SearchTermOrderKeys1765800000000 implements MigrationInterface {
       new TableColumn({ name: 'deleted_at', type: 'datetime', precision: 3, isNullable: true }),
     ]);
     await backfill(queryRunner);
+    // Terms of no customer (none are left by the service's writes) have nothing to order by.
+    await queryRunner.query(`DELETE FROM ${TABLE} WHERE created_at IS NULL`);
     await queryRunner.changeColumn(
       TABLE,
       'created_at',
@@ -79,12 +83,43 @@ async function backfill(queryRunner: QueryRunner): Promise<void> {
     if (customers.length === 0) return;
     const byBrand = new Map<string, StoredCustomer[]>();
     for (const customer of customers) byBrand.set(customer.brand, [...(byBrand.get(customer.brand) ?? []), customer]);
-    for (const [brand, group] of byBrand) await rebuildTerms(queryRunner, brand, group);
+    for (const [brand, group] of byBrand) {
+      await copyOrderKeys(queryRunner, brand, group);
+      const marks = group.map(() => '?').join(', ');
+      const withTerms: Array<{ customer_id: string }> = await queryRunner.query(
+        `SELECT DISTINCT customer_id FROM ${TABLE} WHERE brand = ? AND customer_id IN (${marks})`,
+        [brand, ...group.map((customer) => customer.id)],
+      );
+      const present = new Set(withTerms.map((row) => row.customer_id));
+      const missing = group.filter((customer) => !present.has(customer.id));
+      if (missing.length > 0) await buildTerms(queryRunner, brand, missing);
+    }
     after = customers[customers.length - 1]!.id;
   }
 }
 
-async function rebuildTerms(queryRunner: QueryRunner, brand: string, customers: StoredCustomer[]): Promise<void> {
+/** Gives the existing terms of these customers their customer's `created_at` and `deleted_at`. */
+async function copyOrderKeys(queryRunner: QueryRunner, brand: string, customers: StoredCustomer[]): Promise<void> {
+  const marks = customers.map(() => '?').join(', ');
+  const parameters = [brand, ...customers.map((customer) => customer.id)];
+  if (queryRunner.connection.driver.options.type === 'mysql') {
+    await queryRunner.query(
+      `UPDATE ${TABLE} t JOIN customers c ON c.id = t.customer_id SET t.created_at = c.created_at, t.deleted_at = c.deleted_at
+        WHERE t.brand = ? AND t.customer_id IN (${marks})`,
+      parameters,
+    );
+    return;
+  }
+  await queryRunner.query(
+    `UPDATE ${TABLE} SET created_at = (SELECT c.created_at FROM customers c WHERE c.id = ${TABLE}.customer_id),
+                         deleted_at = (SELECT c.deleted_at FROM customers c WHERE c.id = ${TABLE}.customer_id)
+      WHERE brand = ? AND customer_id IN (${marks})`,
+    parameters,
+  );
+}
+
+/** Builds the terms of customers that have none, from their stored rows and channels. */
+async function buildTerms(queryRunner: QueryRunner, brand: string, customers: StoredCustomer[]): Promise<void> {
   const marks = customers.map(() => '?').join(', ');
   const ids = customers.map((customer) => customer.id);
   const channels: Array<{ id: string; customer_id: string; type: string; value: string }> = await queryRunner.query(
@@ -109,7 +144,6 @@ async function rebuildTerms(queryRunner: QueryRunner, brand: string, customers: 
       rows.push([brand, channel.customer_id, channel.id, term, owner.created_at, owner.deleted_at]);
     }
   }
-  await queryRunner.query(`DELETE FROM ${TABLE} WHERE brand = ? AND customer_id IN (${marks})`, [brand, ...ids]);
   for (let start = 0; start < rows.length; start += TERMS_PER_INSERT) {
     const chunk = rows.slice(start, start + TERMS_PER_INSERT);
     await queryRunner.query(
