@@ -2,9 +2,9 @@ import { MigrationInterface, QueryRunner, Table, TableIndex } from 'typeorm';
 import { exactTextOptions } from './column-options';
 
 /**
- * `customer_search_terms` (the search index, see core/search/search-text.ts)
- * with the terms of every existing customer, and `customer_aliases` (the ids
- * of merged customers).
+ * `customer_search_terms` (the search index, see core/search/search-text.ts;
+ * SearchTermOrderKeys1765800000000 fills it for the customers that exist),
+ * and `customer_aliases` (the ids of merged customers).
  *
  * Terms: the primary key `(brand, customer_id, channel_id, term)` serves the
  * per-customer check of a search word (and the rewrites of one customer's

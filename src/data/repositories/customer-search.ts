@@ -4,7 +4,7 @@ import { prefixRange } from '../prefix-range';
 
 /**
  * Below this many matching terms the rarest word of a search drives the page:
- * its customers are read through the `(brand, term, customer_id)` index and
+ * its customers are read through the `(brand, term, created_at, customer_id, …)` index and
  * sorted. From this many on, the page walks the order's index and checks the
  * words on each row, which finds a page after reading about
  * `page size / share of matches` rows.
