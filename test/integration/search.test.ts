@@ -411,20 +411,22 @@ describeDb('CustomerFilter.search', () => {
       expect(await searchIds(t, `page${tag}`, { hasFlag: 'vip' })).toEqual([matching[5]]);
     });
 
-    it('pages the same when the word is too common to drive the page (the order index is walked), and lets the rarer of two common words drive', async () => {
-      // Terms of ids that are no customers make the word common without changing what it finds.
-      const common = `common${tag}`;
-      const rows = [
-        ...Array.from({ length: WORD_DRIVES_BELOW }, (_, index) => `cus_ghost${String(index).padStart(6, '0')}`),
-        ...matching,
-      ].map((id) => ['default', id, '', common, '2026-01-01 00:00:00.000']);
-      for (let start = 0; start < rows.length; start += 1000) {
-        const chunk = rows.slice(start, start + 1000);
+    /** Stores `term` for these customer ids as it is (ids of no customer make a word common without changing what it finds). */
+    async function insertTerms(term: string, customerIds: string[]): Promise<void> {
+      for (let start = 0; start < customerIds.length; start += 1000) {
+        const chunk = customerIds.slice(start, start + 1000).map((id) => ['default', id, '', term, '2026-01-01 00:00:00.000']);
         await t.sql(
           `INSERT INTO customer_search_terms (brand, customer_id, channel_id, term, created_at) VALUES ${chunk.map(() => '(?, ?, ?, ?, ?)').join(', ')}`,
           chunk.flat(),
         );
       }
+    }
+
+    it('pages the same when the word is too common to drive the page (the order index is walked), and lets the rarer of two common words drive', async () => {
+      // Terms of ids that are no customers make the word common without changing what it finds.
+      const common = `common${tag}`;
+      const rows = [...Array.from({ length: WORD_DRIVES_BELOW }, (_, index) => `cus_ghost${String(index).padStart(6, '0')}`), ...matching];
+      await insertTerms(common, rows);
       for (const orderBy of [ORDERS[0]!, ORDERS[5]!]) {
         const forward = await walk({ search: common }, orderBy, 'forward');
         expect(new Set(forward)).toEqual(new Set(matching));
@@ -436,14 +438,8 @@ describeDb('CustomerFilter.search', () => {
       const alsoRows = [
         ...Array.from({ length: WORD_DRIVES_BELOW }, (_, index) => `cus_spook${String(index).padStart(6, '0')}`),
         ...matching.slice(0, 3),
-      ].map((id) => ['default', id, '', alsoCommon, '2026-01-01 00:00:00.000']);
-      for (let start = 0; start < alsoRows.length; start += 1000) {
-        const chunk = alsoRows.slice(start, start + 1000);
-        await t.sql(
-          `INSERT INTO customer_search_terms (brand, customer_id, channel_id, term, created_at) VALUES ${chunk.map(() => '(?, ?, ?, ?, ?)').join(', ')}`,
-          chunk.flat(),
-        );
-      }
+      ];
+      await insertTerms(alsoCommon, alsoRows);
       const both = await t.countStatements(() => searchIds(t, `${common} ${alsoCommon}`));
       expect(new Set(both.result)).toEqual(new Set(matching.slice(0, 3)));
       expect(both.statements.filter((sql) => /JOIN \(SELECT .* GROUP BY /.test(sql))).toHaveLength(1);

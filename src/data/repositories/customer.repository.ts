@@ -51,6 +51,11 @@ function deletedAtChanged(before: Pick<CustomerEntity, 'deletedAt'>, after: Pick
   return (before.deletedAt?.getTime() ?? null) !== (after.deletedAt?.getTime() ?? null);
 }
 
+/** The same order and cursor values, read from other columns (the term table's, or a derived table's). */
+function keysetOver(keyset: Keyset<CustomerEntity>, sort: string, tie: string): Keyset<CustomerEntity> {
+  return { columns: [{ ...keyset.columns[0], expression: sort }, { ...keyset.columns[1], expression: tie }], descending: keyset.descending };
+}
+
 /**
  * Whether the filter is a search and nothing else (deleted customers in or
  * out): the page can then be cut from the term index (see `termOrderedPage`).
@@ -205,13 +210,7 @@ export class CustomerRepository {
     const limit = drivesBelow(words.length);
     const ranged = words.filter((_, index) => (wordCounts[index] ?? limit) < limit);
     const checked = words.filter((_, index) => (wordCounts[index] ?? limit) >= limit);
-    const termKeyset: Keyset<CustomerEntity> = {
-      columns: [
-        { ...keyset.columns[0], expression: 't.created_at' },
-        { ...keyset.columns[1], expression: 't.customer_id' },
-      ],
-      descending: keyset.descending,
-    };
+    const termKeyset = keysetOver(keyset, 't.created_at', 't.customer_id');
     const dialect = this.manager.connection.options.type === 'mysql' ? 'mysql' : 'sqlite';
     const readDescending = keyset.descending !== (request.direction === 'backward');
     const direction = readDescending ? 'DESC' : 'ASC';
@@ -240,14 +239,7 @@ export class CustomerRepository {
     );
     // The page's own rows only (the bounds are applied to the matches above), in the matches' order: ordered by the
     // customers' columns, SQLite walks the order's index of customers and looks each up in the matches instead.
-    const pageKeyset: Keyset<CustomerEntity> = {
-      columns: [
-        { ...keyset.columns[0], expression: 'p.created_at' },
-        { ...keyset.columns[1], expression: 'p.id' },
-      ],
-      descending: keyset.descending,
-    };
-    return readKeysetPage(query, pageKeyset, request, { after: null, before: null }, { run: (sql, parameters) => this.manager.query(sql, parameters) });
+    return readKeysetPage(query, keysetOver(keyset, 'p.created_at', 'p.id'), request, { after: null, before: null }, { run: (sql, parameters) => this.manager.query(sql, parameters) });
   }
 
   /**

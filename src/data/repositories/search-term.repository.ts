@@ -4,7 +4,7 @@ import { CustomerChannelEntity } from '../entities/customer-channel.entity';
 import { CustomerEntity } from '../entities/customer.entity';
 import { CustomerSearchTermEntity } from '../entities/customer-search-term.entity';
 import { insertRows } from '../multi-row-insert';
-import { readByKeys, readEntities } from '../read-entities';
+import { readByKeys } from '../read-entities';
 
 /** The `channel_id` of the terms of a customer's own fields. */
 const OWN_FIELDS = '';
@@ -91,36 +91,6 @@ export class SearchTermRepository {
       `DELETE FROM customer_search_terms WHERE brand = ? AND customer_id = ?${channelsOnly ? ' AND channel_id <> ?' : ''}`,
       channelsOnly ? [brand, customerId, OWN_FIELDS] : [brand, customerId],
     );
-  }
-
-  /**
-   * Builds the terms of these customers again from what is stored (their rows
-   * and channels): the migration's backfill and a merge, which moves channels
-   * between customers. Customers that do not exist get no terms.
-   */
-  async rebuild(brand: string, customerIds: readonly string[]): Promise<void> {
-    await readByKeys(customerIds, async (chunk) => {
-      const marks = chunk.map(() => '?').join(', ');
-      const customers = await readEntities(
-        this.manager.createQueryBuilder(CustomerEntity, 'c').where('c.brand = :brand AND c.id IN (:...chunk)', { brand, chunk }),
-      );
-      const channels: Array<{ id: string; customer_id: string; type: string; value: string }> = await this.manager.query(
-        `SELECT id, customer_id, type, value FROM customer_channels WHERE brand = ? AND customer_id IN (${marks})`,
-        [brand, ...chunk],
-      );
-      await this.manager.query(`DELETE FROM customer_search_terms WHERE brand = ? AND customer_id IN (${marks})`, [brand, ...chunk]);
-      await this.insertForCustomers(customers);
-      const owners = new Map(customers.map((customer) => [customer.id, customer]));
-      const owned = channels
-        .filter((row) => owners.has(row.customer_id))
-        .map((row) => ({ id: row.id, brand, customerId: row.customer_id, type: row.type as CustomerChannelEntity['type'], value: row.value }));
-      await insertRows(
-        this.manager,
-        CustomerSearchTermEntity,
-        channelTermRows(owned, (channel) => owners.get(channel.customerId)!),
-      );
-      return [];
-    });
   }
 }
 
