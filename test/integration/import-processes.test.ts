@@ -265,8 +265,9 @@ describeDb('imports across processes', () => {
     expect(bytes).toBeGreaterThan(150 * 1024 * 1024);
     const after = peakBytes();
     expect(after).toBeGreaterThan(0);
-    // Generous: the body is above 150 MB; streaming it in chunks raises the peak by a small fraction of that, if at all.
-    expect(after - before).toBeLessThan(bytes / 3);
+    // The body is above 150 MB. Streaming it in chunks raises the peak by what V8 lets the heap grow to before
+    // it collects (30 to 60 MB, more on a busy machine), not by the body: holding it would pass the bound.
+    expect(after - before).toBeLessThan(bytes / 2);
     const stored = await importRow(db, id);
     expect([stored.status, Number(stored.total_rows)]).toEqual([expect.stringMatching(/^(QUEUED|RUNNING)$/), rows]);
     expect(service.child.exitCode).toBeNull();
