@@ -12,7 +12,9 @@
  * - `createCustomer` throughput (BENCH_WRITES requests per round,
  *   BENCH_CONCURRENCY at a time) with the search terms written, against the
  *   same server with the term writes switched off in-process (the
- *   SearchTermRepository inserts made no-ops), alternating rounds; goal ≥ 0.8.
+ *   SearchTermRepository inserts made no-ops), alternating rounds; goal ≥ 0.8;
+ * - the slowest answer to searches of words that are each common (see
+ *   BROAD_SEARCHES): what one hostile search can cost.
  */
 import 'reflect-metadata';
 import { loadavg } from 'node:os';
@@ -108,6 +110,46 @@ async function measureSearch(server: RunningServer, words: { one: string[]; two:
   };
 }
 
+/**
+ * Searches whose words are each common (single letters, the e-mail domain):
+ * no word drives the page, which walks the order's windows. Their figure is
+ * the slowest of BROAD_REPETITIONS answers, whatever the answer (a page, or
+ * the refusal of a search too broad): the bound one request can cost.
+ */
+const BROAD_SEARCHES = ['a b c d e f g h i j', 'a e i o u', 'gmail com', 'z q x'];
+/** Nine single letters after a rare word: the rare word drives, and each of its customers is checked for the letters. */
+const LETTERS_AFTER = ' a e i o u r s t n';
+const BROAD_REPETITIONS = 3;
+
+async function measureBroad(
+  server: RunningServer,
+  rareWord: string,
+): Promise<Array<{ search: string; slowestMs: number; answer: string }>> {
+  const figures: Array<{ search: string; slowestMs: number; answer: string }> = [];
+  for (const search of [...BROAD_SEARCHES, `${rareWord}${LETTERS_AFTER}`]) {
+    let slowestMs = 0;
+    let answer = '';
+    for (let repetition = 0; repetition < BROAD_REPETITIONS; repetition += 1) {
+      const started = process.hrtime.bigint();
+      const response = await fetch(server.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: PAGE_QUERY, variables: { first: PAGE_SIZE, filter: { search } } }),
+      });
+      const body = (await response.json()) as {
+        data?: { customers: { nodes: unknown[] } } | null;
+        errors?: Array<{ extensions?: { code?: string } }>;
+      };
+      slowestMs = Math.max(slowestMs, Number(process.hrtime.bigint() - started) / 1e6);
+      answer = body.errors
+        ? `refused (${body.errors.map((error) => error.extensions?.code).join(', ')})`
+        : `${body.data?.customers.nodes.length ?? 0} rows`;
+    }
+    figures.push({ search, slowestMs, answer });
+  }
+  return figures;
+}
+
 /** A random input that createCustomer accepts (faker's names are not always valid ones). */
 function validInput(isValidPhone: (raw: string) => boolean): CustomerFieldsInput {
   for (;;) {
@@ -167,6 +209,9 @@ async function main(): Promise<void> {
     console.log(`plain first page (first: ${PAGE_SIZE}) p50: ${search.plain.toFixed(2)} ms`);
     console.log(`one-word search page p50: ${search.one.toFixed(2)} ms (p95 ${search.oneP95.toFixed(2)} ms)`);
     console.log(`two-word search page p50: ${search.two.toFixed(2)} ms (p95 ${search.twoP95.toFixed(2)} ms)`);
+    const broad = await measureBroad(server, words.one[0]!);
+    for (const { search: words, slowestMs, answer } of broad)
+      console.log(`broad search "${words}": slowest of ${BROAD_REPETITIONS} ${slowestMs.toFixed(1)} ms, ${answer}`);
     const isValidPhone = (raw: string) => normalizePhoneNumber(raw) !== null;
     const withTerms: number[] = [];
     const withoutTerms: number[] = [];
@@ -188,6 +233,8 @@ async function main(): Promise<void> {
     console.log(`plain first page (first: ${PAGE_SIZE}) p50: ${search.plain.toFixed(2)} ms`);
     console.log(`one-word search page p50: ${search.one.toFixed(2)} ms (p95 ${search.oneP95.toFixed(2)} ms)`);
     console.log(`two-word search page p50: ${search.two.toFixed(2)} ms (p95 ${search.twoP95.toFixed(2)} ms)`);
+    for (const { search: words, slowestMs, answer } of broad)
+      console.log(`broad search "${words}": slowest of ${BROAD_REPETITIONS} ${slowestMs.toFixed(1)} ms, ${answer}`);
     console.log(
       `createCustomer with search terms: ${withRate.toFixed(0)}/s; without: ${withoutRate.toFixed(0)}/s (concurrency ${CONCURRENCY})`,
     );

@@ -17,34 +17,11 @@ import {
 } from '../helpers/customer-api';
 import { addChannel, addFlag, removeChannel } from '../helpers/nested-api';
 import { tableAccesses } from '../helpers/query-plan';
+import { ORDERS, SEARCH, SearchPage } from '../helpers/search-api';
 import { describeDb, dialect, startTestServer, TestServer } from '../helpers/test-server';
 import { bearer, hs256Token, TEST_JWT_SECRET } from '../helpers/tokens';
 
 jest.setTimeout(120_000);
-
-interface SearchPage {
-  customers: {
-    nodes: Array<{ id: string }>;
-    pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
-    totalCount?: number;
-  };
-}
-
-const SEARCH = /* GraphQL */ `
-  query Search($first: Int, $after: String, $last: Int, $before: String, $filter: CustomerFilter, $orderBy: CustomerOrder) {
-    customers(first: $first, after: $after, last: $last, before: $before, filter: $filter, orderBy: $orderBy) {
-      nodes {
-        id
-      }
-      pageInfo {
-        hasNextPage
-        hasPreviousPage
-        startCursor
-        endCursor
-      }
-    }
-  }
-`;
 
 async function searchIds(t: TestServer, search: string, filter: Record<string, unknown> = {}): Promise<string[]> {
   const data = await gql<SearchPage>(t, SEARCH, { first: 1000, filter: { ...filter, search } });
@@ -337,9 +314,6 @@ describeDb('CustomerFilter.search', () => {
   });
 
   describe('paging over many matches', () => {
-    const ORDERS = ['CREATED_AT', 'UPDATED_AT', 'FAMILY_NAME', 'EMAIL_ADDRESS'].flatMap((field) =>
-      ['ASC', 'DESC'].map((direction) => ({ field, direction })),
-    );
     let tag: string;
     let matching: string[];
     let german: Set<string>;

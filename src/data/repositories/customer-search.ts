@@ -19,6 +19,15 @@ export const WORD_DRIVES_BELOW = 5000;
  */
 export const WORDS_DRIVE_BELOW = 50_000;
 
+/**
+ * The windows of the order a search page of only common words walks, in
+ * customers, one after the other until the page is full (see
+ * `CustomerRepository.pageInWindows`): the first is enough for words that
+ * many customers share, the last bounds what one page may read.
+ */
+export const SEARCH_WALK_WINDOWS: readonly number[] = [500, 5_000, 50_000];
+export const SEARCH_WALK_BUDGET = SEARCH_WALK_WINDOWS.reduce((sum, size) => sum + size, 0);
+
 /** Below how many terms the rarest of `wordCount` words drives the page. */
 export function drivesBelow(wordCount: number): number {
   return wordCount > 1 ? WORDS_DRIVE_BELOW : WORD_DRIVES_BELOW;

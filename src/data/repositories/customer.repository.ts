@@ -4,13 +4,14 @@ import { CustomerEntity } from '../entities/customer.entity';
 import { CursorKey } from '../../core/paging/cursor-codec';
 import { PageRequest } from '../../core/paging/page-request';
 import { PageSlice } from '../../core/paging/connection';
-import { Keyset, keysetBound, readKeysetPage } from '../keyset';
+import { cursorKeyOf, dialectOf, Keyset, keysetBound, readKeysetPage, statementWithIndex } from '../keyset';
+import { entityHydrator, readByKeys, readEntities } from '../read-entities';
+import { badUserInput } from '../../core/errors/graphql-errors';
 import { CustomerSearchTermEntity } from '../entities/customer-search-term.entity';
 import { insertRows } from '../multi-row-insert';
-import { readByKeys, readEntities } from '../read-entities';
 import { SEARCHABLE_COLUMNS, searchableChanged, SearchTermRepository } from './search-term.repository';
 import { SearchWord } from '../../core/search/search-text';
-import { drivesBelow, rarestWord, wordCheck, wordCondition, wordIn } from './customer-search';
+import { drivesBelow, rarestWord, SEARCH_WALK_BUDGET, SEARCH_WALK_WINDOWS, wordCheck, wordCondition, wordIn } from './customer-search';
 import { prefixRange } from '../prefix-range';
 import { AliasRepository } from './alias.repository';
 
@@ -178,11 +179,91 @@ export class CustomerRepository {
     if (drivingWord !== undefined && searchOnly(filter) && keyset.columns[0].expression === `${ALIAS}.createdAt`) {
       return this.termOrderedPage(brand, filter, wordCounts, keyset, request, bounds);
     }
+    if (!selective && filter.searchWords !== undefined && filter.searchWords.length > 0) {
+      return this.pageInWindows(brand, filter, keyset, request, bounds);
+    }
     const query = this.filtered(brand, filter, drivingWord);
     return readKeysetPage(query, keyset, request, bounds, {
       index: selective ? undefined : this.pageIndex(keyset, filter.includeDeleted),
       run: (sql, parameters) => this.manager.query(sql, parameters),
     });
+  }
+
+  /**
+   * A search page whose words are all too common to drive it: the order's index
+   * is walked and the words are checked on each customer, which costs up to one
+   * term lookup per word and customer. Words that are each common can have few
+   * customers in common ("a b c d e f"), and an unbounded walk would then read
+   * the whole brand (blocking the process on SQLite, until the statement timeout
+   * on MariaDB). The walk goes instead through consecutive windows of the order
+   * (SEARCH_WALK_WINDOWS customers matching the other filters, two statements
+   * each: the window's far edge, then the page's rows inside it) and stops once
+   * the page is full or the customers run out. After the last window the page
+   * holds the matches found so far (fewer than asked, with a next page to go on
+   * from), or, with none found, the search is refused as too broad: the same on
+   * both databases, and never a read of the whole brand.
+   */
+  private async pageInWindows(
+    brand: string,
+    filter: CustomerQuery,
+    keyset: Keyset<CustomerEntity>,
+    request: PageRequest,
+    bounds: { after: CursorKey | null; before: CursorKey | null },
+  ): Promise<PageSlice<CustomerEntity>> {
+    const index = this.pageIndex(keyset, filter.includeDeleted);
+    const run = (sql: string, parameters: unknown[]) => this.manager.query(sql, parameters) as Promise<Record<string, unknown>[]>;
+    const backward = request.direction === 'backward';
+    // The page's rows in the order they are read (away from the cursor).
+    const read: CustomerEntity[] = [];
+    const pageOf = (hasMore: boolean) => ({ rows: backward ? [...read].reverse() : read, hasMore });
+    let windowBounds = bounds;
+    for (const windowSize of SEARCH_WALK_WINDOWS) {
+      const edge = await this.windowEdge(brand, filter, keyset, backward, windowBounds, windowSize, index);
+      const inWindow = edge === null ? windowBounds : backward ? { ...windowBounds, after: edge.beyond } : { ...windowBounds, before: edge.beyond };
+      // With the page's rows all read already, this reads one row: whether there are more.
+      const wanted = { ...request, size: request.size - read.length };
+      const slice = await readKeysetPage(this.filtered(brand, filter), keyset, wanted, inWindow, { index, run });
+      read.push(...(backward ? slice.rows.reverse() : slice.rows));
+      if (slice.hasMore || edge === null) return pageOf(slice.hasMore);
+      windowBounds = backward ? { ...windowBounds, before: edge.last } : { ...windowBounds, after: edge.last };
+    }
+    // The matches found so far, as a short page: the next page's walk goes on after its last row.
+    if (read.length > 0) return pageOf(true);
+    throw badUserInput(
+      `\`filter.search\` is too broad to page: its words are each very common, and none of the next ${SEARCH_WALK_BUDGET} ` +
+        'customers in this order matches them all. Use longer or fewer words, or add another filter.',
+      'filter',
+    );
+  }
+
+  /**
+   * The far edge of the next window of `size` customers matching the filter's
+   * conditions other than its words, read from the cursor (`bounds`) away in
+   * the page's direction along the order's index (sort column and id only): the
+   * window's last customer and the one beyond it, or null when the window
+   * reaches the end of the customers.
+   */
+  private async windowEdge(
+    brand: string,
+    filter: CustomerQuery,
+    keyset: Keyset<CustomerEntity>,
+    backward: boolean,
+    bounds: { after: CursorKey | null; before: CursorKey | null },
+    size: number,
+    index: string,
+  ): Promise<{ last: CursorKey; beyond: CursorKey } | null> {
+    const query = this.filtered(brand, { ...filter, searchWords: undefined }).select([keyset.columns[0].expression, keyset.columns[1].expression]);
+    const dialect = dialectOf(query);
+    if (bounds.after) query.andWhere(...keysetBound(keyset, bounds.after, keyset.descending ? '<' : '>', 'after', dialect));
+    if (bounds.before) query.andWhere(...keysetBound(keyset, bounds.before, keyset.descending ? '>' : '<', 'before', dialect));
+    const direction = keyset.descending !== backward ? 'DESC' : 'ASC';
+    query.orderBy(keyset.columns[0].expression, direction).addOrderBy(keyset.columns[1].expression, direction);
+    query.offset(size - 1).limit(2);
+    const hydrate = entityHydrator(query);
+    const [sql, parameters] = statementWithIndex(query, index);
+    const [last, beyond] = ((await this.manager.query(sql, parameters)) as Record<string, unknown>[]).map(hydrate);
+    if (!last || !beyond) return null;
+    return { last: cursorKeyOf(keyset, last), beyond: cursorKeyOf(keyset, beyond) };
   }
 
   /**
@@ -257,8 +338,16 @@ export class CustomerRepository {
     const followed = await this.followAliases(brand, filter);
     // Counting reads every match: the rarest word's matches through the term index, never a check on every customer.
     const words = followed.searchWords ?? [];
-    const drivingWord = words.length > 0 && !selectiveFilter(followed) ? (await rarestWord(this.manager, brand, words)).index : undefined;
-    return this.filtered(brand, followed, drivingWord).getCount();
+    const rarest = words.length > 0 && !selectiveFilter(followed) ? await rarestWord(this.manager, brand, words) : undefined;
+    // Every term of the rarest word would be checked against each other word: unbounded when even the rarest is common.
+    if (rarest !== undefined && words.length > 1 && rarest.count >= drivesBelow(words.length)) {
+      throw badUserInput(
+        '`totalCount` is not available for this search: its words are each very common, and counting the customers that ' +
+          'match them all would read most of the brand. Use longer or fewer words, or leave totalCount out.',
+        'filter',
+      );
+    }
+    return this.filtered(brand, followed, rarest?.index).getCount();
   }
 
   /**
