@@ -14,7 +14,7 @@ import { CustomerImportEntity } from './entities/customer-import.entity';
 import { CustomerImportChunkEntity } from './entities/customer-import-chunk.entity';
 import { CustomerImportErrorEntity } from './entities/customer-import-error.entity';
 import { migrations } from './migrations';
-import { mysqlDriverWithSessionSetup } from './mysql-session';
+import { MysqlFlavour, mysqlDriverWithSessionSetup, rememberMysqlFlavour } from './mysql-session';
 
 export const entities = [
   CustomerEntity,
@@ -39,6 +39,8 @@ export interface DataSourceOptions {
   poolSize?: number;
   /** MySQL/MariaDB: what to do when that SQL fails on a connection. */
   onSessionSetupError?: (error: Error) => void;
+  /** MySQL/MariaDB: which of the two the server is, when known (see `mysqlFlavourOf`). */
+  mysqlFlavour?: MysqlFlavour;
 }
 
 export function createDataSource(config: DatabaseConfig, options: DataSourceOptions = {}): DataSource {
@@ -64,7 +66,7 @@ export function createDataSource(config: DatabaseConfig, options: DataSourceOpti
       },
     });
   }
-  return new DataSource({
+  const dataSource = new DataSource({
     ...common,
     type: 'mysql',
     host: config.host,
@@ -82,4 +84,6 @@ export function createDataSource(config: DatabaseConfig, options: DataSourceOpti
       ? { driver: mysqlDriverWithSessionSetup(options.mysqlSessionSql, options.onSessionSetupError ?? (() => undefined)) }
       : {}),
   });
+  if (options.mysqlFlavour) rememberMysqlFlavour(dataSource, options.mysqlFlavour);
+  return dataSource;
 }

@@ -4,6 +4,18 @@ import { createConnection } from 'mysql2/promise';
 /** MariaDB and MySQL name the per-statement time limit differently. */
 export type MysqlFlavour = 'mariadb' | 'mysql';
 
+/** The flavour each data source was created with (TypeORM keeps only the digits of the server's version). */
+const flavours = new WeakMap<object, MysqlFlavour>();
+
+export function rememberMysqlFlavour(dataSource: object, flavour: MysqlFlavour): void {
+  flavours.set(dataSource, flavour);
+}
+
+/** Whether this data source talks to MariaDB or MySQL, as its creator said; undefined for SQLite or when not said. */
+export function mysqlFlavourOf(dataSource: object): MysqlFlavour | undefined {
+  return flavours.get(dataSource);
+}
+
 /** Asks the server once, at start, which of the two it is. */
 export async function detectMysqlFlavour(options: {
   host: string;

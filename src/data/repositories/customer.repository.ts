@@ -11,7 +11,17 @@ import { CustomerSearchTermEntity } from '../entities/customer-search-term.entit
 import { insertRows } from '../multi-row-insert';
 import { SEARCHABLE_COLUMNS, searchableChanged, SearchTermRepository } from './search-term.repository';
 import { SearchWord } from '../../core/search/search-text';
-import { drivesBelow, rarestWord, SEARCH_WALK_BUDGET, SEARCH_WALK_WINDOWS, wordCheck, wordCondition, wordIn } from './customer-search';
+import {
+  drivesBelow,
+  materialisingPrefix,
+  rarestWord,
+  SEARCH_WALK_BUDGET,
+  SEARCH_WALK_WINDOWS,
+  wordCheck,
+  wordCondition,
+  wordCustomers,
+  wordIn,
+} from './customer-search';
 import { prefixRange } from '../prefix-range';
 import { AliasRepository } from './alias.repository';
 
@@ -267,17 +277,18 @@ export class CustomerRepository {
   }
 
   /**
-   * A search page in creation order, cut from the term index. The words
-   * counted below `drivesBelow` terms (the driving word among them) are read
-   * as ranges of `(brand, term, created_at, customer_id, deleted_at)`: their
-   * terms are grouped by customer, a customer is kept when it has a term of
-   * each, then told live or deleted, sorted by `(created_at, customer_id)`
-   * beyond the cursor and cut to the page, all in that index, reading each
-   * word's terms once in index order. Words too common for that are checked on
-   * the term table's primary key per customer. Only the page's customers are
-   * then read, by primary key. The terms carry their customer's `created_at`
-   * and `deleted_at` (see CustomerSearchTermEntity), so this is the page the
-   * order's index would give, cursors included.
+   * A search page in creation order, cut from the term index. The terms of
+   * the rarest word are read as a range of `(brand, term, created_at,
+   * customer_id, deleted_at)`; each other word counted below `drivesBelow`
+   * terms is the set of its customers, read once as a range of the same index
+   * and kept in a temporary table (`customer_id IN (…)`, materialised), and
+   * words too common for that are checked on the term table's primary key per
+   * term. The driving word's terms that pass are grouped by customer, told live
+   * or deleted, sorted by `(created_at, customer_id)` beyond the cursor and cut
+   * to the page, all in that index. Only the page's customers are then read, by
+   * primary key. The terms carry their customer's `created_at` and `deleted_at`
+   * (see CustomerSearchTermEntity), so this is the page the order's index would
+   * give, cursors included.
    */
   private async termOrderedPage(
     brand: string,
@@ -289,13 +300,12 @@ export class CustomerRepository {
   ): Promise<PageSlice<CustomerEntity>> {
     const words = (filter.searchWords ?? []).map((word, index): [SearchWord, string] => [word, `word${index}`]);
     const limit = drivesBelow(words.length);
-    const ranged = words.filter((_, index) => (wordCounts[index] ?? limit) < limit);
-    const checked = words.filter((_, index) => (wordCounts[index] ?? limit) >= limit);
+    const countOf = (index: number) => wordCounts[index] ?? limit;
+    const driving = words.reduce((best, _, index) => (countOf(index) < countOf(best) ? index : best), 0);
     const termKeyset = keysetOver(keyset, 't.created_at', 't.customer_id');
     const dialect = this.manager.connection.options.type === 'mysql' ? 'mysql' : 'sqlite';
     const readDescending = keyset.descending !== (request.direction === 'backward');
     const direction = readDescending ? 'DESC' : 'ASC';
-    const conditions = ranged.map(([word, name]) => wordCondition('t.term', word, name));
     const query = this.select(brand).innerJoin(
       (matches) => {
         matches
@@ -303,24 +313,27 @@ export class CustomerRepository {
           .addSelect('t.created_at', 'created_at')
           .from(CustomerSearchTermEntity, 't')
           .where('t.brand = :brand', { brand })
-          .andWhere(`(${conditions.map(([condition]) => condition).join(' OR ')})`, Object.assign({}, ...conditions.map(([, parameters]) => parameters)));
-        for (const [word, name] of checked) matches.andWhere(...wordCheck('t.customer_id', word, name));
+          .andWhere(...wordCondition('t.term', ...words[driving]!));
+        words.forEach(([word, name], index) => {
+          if (index === driving) return;
+          matches.andWhere(...(countOf(index) < limit ? wordCustomers('t.customer_id', word, name, dialect) : wordCheck('t.customer_id', word, name)));
+        });
         if (!filter.includeDeleted) matches.andWhere('t.deleted_at IS NULL');
         if (bounds.after) matches.andWhere(...keysetBound(termKeyset, bounds.after, keyset.descending ? '<' : '>', 'after', dialect));
         if (bounds.before) matches.andWhere(...keysetBound(termKeyset, bounds.before, keyset.descending ? '>' : '<', 'before', dialect));
         // A customer's terms all carry its created_at: grouping by both is grouping by customer, in the page's order.
         matches.groupBy('t.created_at').addGroupBy('t.customer_id');
-        if (conditions.length > 1) {
-          matches.having(conditions.map(([condition]) => `MAX(CASE WHEN ${condition} THEN 1 ELSE 0 END) = 1`).join(' AND '));
-        }
         return matches.orderBy('t.created_at', direction).addOrderBy('t.customer_id', direction).limit(request.size + 1);
       },
       'p',
       `p.id = ${ALIAS}.id`,
     );
+    const statementPrefix = materialisingPrefix(this.manager);
     // The page's own rows only (the bounds are applied to the matches above), in the matches' order: ordered by the
     // customers' columns, SQLite walks the order's index of customers and looks each up in the matches instead.
-    return readKeysetPage(query, keysetOver(keyset, 'p.created_at', 'p.id'), request, { after: null, before: null }, { run: (sql, parameters) => this.manager.query(sql, parameters) });
+    return readKeysetPage(query, keysetOver(keyset, 'p.created_at', 'p.id'), request, { after: null, before: null }, {
+      run: (sql, parameters) => this.manager.query(statementPrefix + sql, parameters),
+    });
   }
 
   /**
