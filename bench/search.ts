@@ -41,6 +41,8 @@ const PAGE_SIZE = 20;
 export const SEARCH_GOAL = 3;
 export const WRITE_GOAL = 0.8;
 const BRAND = 'default';
+/** The same seed draws the same search strings, so runs of two versions of the code compare. */
+const SEED = positiveInteger('BENCH_SEED', 13);
 
 const PAGE_QUERY = `query Page($first: Int, $filter: CustomerFilter) {
   customers(first: $first, filter: $filter) { nodes { id name emailAddress phoneNumber languageCode createdAt } pageInfo { hasNextPage endCursor } }
@@ -73,7 +75,10 @@ async function searches(server: RunningServer): Promise<{ one: string[]; two: st
       WHERE brand = ? AND deleted_at IS NULL AND id >= ? AND family_name <> '' AND given_name <> '' ORDER BY id LIMIT ?`,
     [BRAND, 'cus_0', SAMPLES * 50],
   )) as Array<{ givenName: string; familyName: string }>;
+  faker.seed(SEED);
   const picked = faker.helpers.arrayElements(rows, Math.min(SAMPLES, rows.length));
+  // The customers the bench then creates are random again: the same ones would collide with the last run's.
+  faker.seed();
   return {
     one: picked.map((row) => row.familyName.split(/\s+/)[0]!),
     two: picked.map((row) => `${row.familyName.split(/\s+/)[0]!} ${Array.from(row.givenName).slice(0, 3).join('')}`),

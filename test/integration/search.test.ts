@@ -481,6 +481,18 @@ describeDb('CustomerFilter.search', () => {
       expect(one.count).toBeLessThanOrEqual(2);
       expect(ten.count).toBe(one.count);
     });
+
+    it('reads a word whole when it has few terms per term of the rarest word, and checks it per term when it has many', async () => {
+      const solo = await createValidCustomer(t, { givenName: `Solo${tag}`, familyName: 'Famsolo' });
+      // "fam" has a term on every one of the 130 customers: as many as "page…", but far more than "solo…".
+      const listed = await t.countStatements(() => searchIds(t, `page${tag} fam`));
+      const checked = await t.countStatements(() => searchIds(t, `solo${tag} fam`));
+      expect(new Set(listed.result)).toEqual(new Set(matching));
+      expect(checked.result).toEqual([solo.id]);
+      const pageOf = (statements: string[]) => statements.find((sql) => /FROM [`"]customers[`"]/.test(sql)) ?? '';
+      expect([/\bsc_word1\b/.test(pageOf(listed.statements)), /\bst_word1\b/.test(pageOf(listed.statements))]).toEqual([true, false]);
+      expect([/\bsc_word1\b/.test(pageOf(checked.statements)), /\bst_word1\b/.test(pageOf(checked.statements))]).toEqual([false, true]);
+    });
   });
 
   describe('the migration', () => {

@@ -13,6 +13,7 @@ import { SEARCHABLE_COLUMNS, searchableChanged, SearchTermRepository } from './s
 import { SearchWord } from '../../core/search/search-text';
 import {
   drivesBelow,
+  LIST_BELOW_TERMS_PER_CHECK,
   materialisingPrefix,
   rarestWord,
   SEARCH_WALK_BUDGET,
@@ -279,11 +280,11 @@ export class CustomerRepository {
   /**
    * A search page in creation order, cut from the term index. The terms of
    * the rarest word are read as a range of `(brand, term, created_at,
-   * customer_id, deleted_at)`; each other word counted below `drivesBelow`
-   * terms is the set of its customers, read once as a range of the same index
-   * and kept in a temporary table (`customer_id IN (…)`, materialised), and
-   * words too common for that are checked on the term table's primary key per
-   * term. The driving word's terms that pass are grouped by customer, told live
+   * customer_id, deleted_at)`; each other word with few terms (see
+   * LIST_BELOW_TERMS_PER_CHECK) is the set of its customers, read once as a
+   * range of the same index and kept in a temporary table (`customer_id IN
+   * (…)`, materialised), and the others are checked on the term table's
+   * primary key per term. The driving word's terms that pass are grouped by customer, told live
    * or deleted, sorted by `(created_at, customer_id)` beyond the cursor and cut
    * to the page, all in that index. Only the page's customers are then read, by
    * primary key. The terms carry their customer's `created_at` and `deleted_at`
@@ -316,7 +317,8 @@ export class CustomerRepository {
           .andWhere(...wordCondition('t.term', ...words[driving]!));
         words.forEach(([word, name], index) => {
           if (index === driving) return;
-          matches.andWhere(...(countOf(index) < limit ? wordCustomers('t.customer_id', word, name, dialect) : wordCheck('t.customer_id', word, name)));
+          const listed = countOf(index) < Math.min(limit, LIST_BELOW_TERMS_PER_CHECK * Math.max(1, countOf(driving)));
+          matches.andWhere(...(listed ? wordCustomers('t.customer_id', word, name, dialect) : wordCheck('t.customer_id', word, name)));
         });
         if (!filter.includeDeleted) matches.andWhere('t.deleted_at IS NULL');
         if (bounds.after) matches.andWhere(...keysetBound(termKeyset, bounds.after, keyset.descending ? '<' : '>', 'after', dialect));
