@@ -8,7 +8,7 @@ import { prefixRange } from '../prefix-range';
  * its customers are read through the `(brand, term, created_at, customer_id, …)` index and
  * sorted. From this many on, the page walks the order's index and checks the
  * words on each row, which finds a page after reading about
- * `page size / share of matches` rows.
+ * `page size / share of matches` rows (in windows: see SEARCH_WALK_WINDOWS).
  */
 export const WORD_DRIVES_BELOW = 5000;
 /**
