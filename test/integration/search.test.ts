@@ -493,6 +493,37 @@ describeDb('CustomerFilter.search', () => {
       expect([/\bsc_word1\b/.test(pageOf(listed.statements)), /\bst_word1\b/.test(pageOf(listed.statements))]).toEqual([true, false]);
       expect([/\bsc_word1\b/.test(pageOf(checked.statements)), /\bst_word1\b/.test(pageOf(checked.statements))]).toEqual([false, true]);
     });
+
+    it("checks a word per term on the primary key (brand, customer_id, …), never on the word's range of the term index", async () => {
+      const lone = await createValidCustomer(t, { givenName: `Lone${tag}`, familyName: 'Famlone' });
+      const statements: Array<{ sql: string; parameters: unknown[] }> = [];
+      const stop = t.server.statementLog.subscribe((sql, parameters) => statements.push({ sql, parameters: [...parameters] }));
+      try {
+        expect(await searchIds(t, `lone${tag} fam`)).toEqual([lone.id]);
+      } finally {
+        stop();
+      }
+      const page = statements.find((statement) => /\bst_word1\b/.test(statement.sql) && /FROM [`"]customers[`"]/.test(statement.sql));
+      expect(page).toBeDefined();
+      const context = `${page!.sql}\n${JSON.stringify(page!.parameters)}`;
+      if (dialect === 'mysql') {
+        const analyzed = page!.sql.replace(/^((?:SET STATEMENT .*? FOR )?)SELECT /, '$1ANALYZE FORMAT=JSON SELECT ');
+        const [row] = await t.sql<Record<string, string>>(analyzed, page!.parameters);
+        const check = tableAccesses(JSON.parse(Object.values(row!)[0]!)).find((access) => access.table_name === 'st_word1');
+        expect({ context, checkBy: check?.key, keyParts: check?.used_key_parts }).toEqual({
+          context,
+          checkBy: 'PRIMARY',
+          keyParts: ['brand', 'customer_id'],
+        });
+      } else {
+        const details = (await t.sql<{ detail: string }>(`EXPLAIN QUERY PLAN ${page!.sql}`, page!.parameters)).map((row) => row.detail);
+        const check = details.find((detail) => /^SEARCH st_word1 /.test(detail));
+        expect({ context, check }).toEqual({
+          context,
+          check: 'SEARCH st_word1 USING COVERING INDEX sqlite_autoindex_customer_search_terms_1 (brand=? AND customer_id=?)',
+        });
+      }
+    });
   });
 
   describe('the migration', () => {

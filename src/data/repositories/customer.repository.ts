@@ -318,7 +318,7 @@ export class CustomerRepository {
         words.forEach(([word, name], index) => {
           if (index === driving) return;
           const listed = countOf(index) < Math.min(limit, LIST_BELOW_TERMS_PER_CHECK * Math.max(1, countOf(driving)));
-          matches.andWhere(...(listed ? wordCustomers('t.customer_id', word, name, dialect) : wordCheck('t.customer_id', word, name)));
+          matches.andWhere(...(listed ? wordCustomers('t.customer_id', word, name, dialect) : wordCheck('t.customer_id', word, name, dialect)));
         });
         if (!filter.includeDeleted) matches.andWhere('t.deleted_at IS NULL');
         if (bounds.after) matches.andWhere(...keysetBound(termKeyset, bounds.after, keyset.descending ? '<' : '>', 'after', dialect));
@@ -538,11 +538,12 @@ export class CustomerRepository {
       if (value !== undefined) query.andWhere(`${ALIAS}.${column} ${operator} :range${index}`, { [`range${index}`]: value });
     });
     const words = (filter.searchWords ?? []).map((word, index): [SearchWord, string] => [word, `word${index}`]);
+    const dialect = dialectOf(query);
     if (drivingWord !== undefined && words[drivingWord]) {
       const [word, name] = words[drivingWord]!;
-      query.andWhere(...wordIn(`${ALIAS}.id`, word, name, words.filter((_, index) => index !== drivingWord)));
+      query.andWhere(...wordIn(`${ALIAS}.id`, word, name, words.filter((_, index) => index !== drivingWord), dialect));
     } else {
-      for (const [word, name] of words) query.andWhere(...wordCheck(`${ALIAS}.id`, word, name));
+      for (const [word, name] of words) query.andWhere(...wordCheck(`${ALIAS}.id`, word, name, dialect));
     }
     return query;
   }
