@@ -1,7 +1,7 @@
 import mysql2, { Pool, PoolConnection, PoolOptions } from 'mysql2';
 import { createConnection } from 'mysql2/promise';
 
-/** MariaDB and MySQL name the per-statement time limit differently. */
+/** MariaDB and MySQL differ in the SQL of the per-statement time limit and of per-statement optimizer switches. */
 export type MysqlFlavour = 'mariadb' | 'mysql';
 
 /** The flavour each data source was created with (TypeORM keeps only the digits of the server's version). */
