@@ -49,6 +49,26 @@ export interface KeysetReadPlan {
   run: (sql: string, parameters: unknown[]) => Promise<Record<string, unknown>[]>;
 }
 
+/** A page's cursors: its rows lie beyond `after` and before `before` in the keyset's order. */
+export interface KeysetBounds {
+  after: CursorKey | null;
+  before: CursorKey | null;
+}
+
+/**
+ * Keeps the rows of `query` between the bounds (see `keysetBound`) and orders
+ * them away from the cursor: in the keyset's order, reversed for a backward
+ * read. `keyset` names its columns as `query` does (it may be another
+ * table's, as in a derived table of search terms).
+ */
+export function rangeInOrder<Q extends ObjectLiteral, T>(query: SelectQueryBuilder<Q>, keyset: Keyset<T>, bounds: KeysetBounds, backward: boolean): void {
+  const dialect = dialectOf(query);
+  if (bounds.after) query.andWhere(...keysetBound(keyset, bounds.after, keyset.descending ? '<' : '>', 'after', dialect));
+  if (bounds.before) query.andWhere(...keysetBound(keyset, bounds.before, keyset.descending ? '>' : '<', 'before', dialect));
+  const direction = keyset.descending !== backward ? 'DESC' : 'ASC';
+  query.orderBy(keyset.columns[0].expression, direction).addOrderBy(keyset.columns[1].expression, direction);
+}
+
 /**
  * Reads one keyset page: rows beyond the cursor in `ORDER BY sort, id LIMIT n + 1`,
  * with the bound written so the database reads a range of the `(brand, …, sort, id)`
@@ -59,16 +79,11 @@ export async function readKeysetPage<T extends ObjectLiteral>(
   query: SelectQueryBuilder<T>,
   keyset: Keyset<T>,
   request: PageRequest,
-  bounds: { after: CursorKey | null; before: CursorKey | null },
+  bounds: KeysetBounds,
   plan: KeysetReadPlan,
 ): Promise<PageSlice<T>> {
-  const dialect = dialectOf(query);
-  if (bounds.after) query.andWhere(...keysetBound(keyset, bounds.after, keyset.descending ? '<' : '>', 'after', dialect));
-  if (bounds.before) query.andWhere(...keysetBound(keyset, bounds.before, keyset.descending ? '>' : '<', 'before', dialect));
   const backward = request.direction === 'backward';
-  const readDescending = keyset.descending !== backward;
-  const direction = readDescending ? 'DESC' : 'ASC';
-  query.orderBy(keyset.columns[0].expression, direction).addOrderBy(keyset.columns[1].expression, direction);
+  rangeInOrder(query, keyset, bounds, backward);
   query.limit(request.size + 1);
   const hydrate = entityHydrator(query);
   const [sql, parameters] = statementWithIndex(query, plan.index);
@@ -95,10 +110,10 @@ export function statementWithIndex<T extends ObjectLiteral>(query: SelectQueryBu
   return [`${sql.slice(0, end)} ${hint}${sql.slice(end)}`, parameters];
 }
 
-/** The SQL dialect a keyset bound is written for. */
-export type KeysetDialect = 'mysql' | 'sqlite';
+/** The SQL dialect a statement is written for. */
+export type SqlDialect = 'mysql' | 'sqlite';
 
-export function dialectOf<T extends ObjectLiteral>(query: SelectQueryBuilder<T>): KeysetDialect {
+export function dialectOf<T extends ObjectLiteral>(query: SelectQueryBuilder<T>): SqlDialect {
   return query.connection.options.type === 'mysql' ? 'mysql' : 'sqlite';
 }
 
@@ -119,7 +134,7 @@ export function keysetBound<T>(
   key: CursorKey,
   operator: '<' | '>',
   name: string,
-  dialect: KeysetDialect,
+  dialect: SqlDialect,
 ): [string, Record<string, string | number | Date>] {
   const [sort, tie] = keyset.columns;
   if (key.length !== keyset.columns.length) throw malformedCursor(name);

@@ -4,7 +4,7 @@ import { CustomerEntity } from '../entities/customer.entity';
 import { CursorKey } from '../../core/paging/cursor-codec';
 import { PageRequest } from '../../core/paging/page-request';
 import { PageSlice } from '../../core/paging/connection';
-import { cursorKeyOf, dialectOf, Keyset, keysetBound, readKeysetPage, statementWithIndex } from '../keyset';
+import { cursorKeyOf, dialectOf, Keyset, KeysetBounds, rangeInOrder, readKeysetPage, statementWithIndex } from '../keyset';
 import { entityHydrator, readByKeys, readEntities } from '../read-entities';
 import { badUserInput } from '../../core/errors/graphql-errors';
 import { CustomerSearchTermEntity } from '../entities/customer-search-term.entity';
@@ -172,7 +172,7 @@ export class CustomerRepository {
     filter: CustomerQuery,
     keyset: Keyset<CustomerEntity>,
     request: PageRequest,
-    bounds: { after: CursorKey | null; before: CursorKey | null },
+    bounds: KeysetBounds,
   ): Promise<PageSlice<CustomerEntity>> {
     filter = await this.followAliases(brand, filter);
     let selective = selectiveFilter(filter);
@@ -219,7 +219,7 @@ export class CustomerRepository {
     filter: CustomerQuery,
     keyset: Keyset<CustomerEntity>,
     request: PageRequest,
-    bounds: { after: CursorKey | null; before: CursorKey | null },
+    bounds: KeysetBounds,
   ): Promise<PageSlice<CustomerEntity>> {
     const index = this.pageIndex(keyset, filter.includeDeleted);
     const run = (sql: string, parameters: unknown[]) => this.manager.query(sql, parameters) as Promise<Record<string, unknown>[]>;
@@ -259,16 +259,12 @@ export class CustomerRepository {
     filter: CustomerQuery,
     keyset: Keyset<CustomerEntity>,
     backward: boolean,
-    bounds: { after: CursorKey | null; before: CursorKey | null },
+    bounds: KeysetBounds,
     size: number,
     index: string,
   ): Promise<{ last: CursorKey; beyond: CursorKey } | null> {
     const query = this.filtered(brand, { ...filter, searchWords: undefined }).select([keyset.columns[0].expression, keyset.columns[1].expression]);
-    const dialect = dialectOf(query);
-    if (bounds.after) query.andWhere(...keysetBound(keyset, bounds.after, keyset.descending ? '<' : '>', 'after', dialect));
-    if (bounds.before) query.andWhere(...keysetBound(keyset, bounds.before, keyset.descending ? '>' : '<', 'before', dialect));
-    const direction = keyset.descending !== backward ? 'DESC' : 'ASC';
-    query.orderBy(keyset.columns[0].expression, direction).addOrderBy(keyset.columns[1].expression, direction);
+    rangeInOrder(query, keyset, bounds, backward);
     query.offset(size - 1).limit(2);
     const hydrate = entityHydrator(query);
     const [sql, parameters] = statementWithIndex(query, index);
@@ -297,7 +293,7 @@ export class CustomerRepository {
     wordCounts: readonly number[],
     keyset: Keyset<CustomerEntity>,
     request: PageRequest,
-    bounds: { after: CursorKey | null; before: CursorKey | null },
+    bounds: KeysetBounds,
   ): Promise<PageSlice<CustomerEntity>> {
     const words = (filter.searchWords ?? []).map((word, index): [SearchWord, string] => [word, `word${index}`]);
     const limit = drivesBelow(words.length);
@@ -305,8 +301,6 @@ export class CustomerRepository {
     const driving = words.reduce((best, _, index) => (countOf(index) < countOf(best) ? index : best), 0);
     const termKeyset = keysetOver(keyset, 't.created_at', 't.customer_id');
     const dialect = this.manager.connection.options.type === 'mysql' ? 'mysql' : 'sqlite';
-    const readDescending = keyset.descending !== (request.direction === 'backward');
-    const direction = readDescending ? 'DESC' : 'ASC';
     const query = this.select(brand).innerJoin(
       (matches) => {
         matches
@@ -321,11 +315,10 @@ export class CustomerRepository {
           matches.andWhere(...(listed ? wordCustomers('t.customer_id', word, name, dialect) : wordCheck('t.customer_id', word, name, dialect)));
         });
         if (!filter.includeDeleted) matches.andWhere('t.deleted_at IS NULL');
-        if (bounds.after) matches.andWhere(...keysetBound(termKeyset, bounds.after, keyset.descending ? '<' : '>', 'after', dialect));
-        if (bounds.before) matches.andWhere(...keysetBound(termKeyset, bounds.before, keyset.descending ? '>' : '<', 'before', dialect));
         // A customer's terms all carry its created_at: grouping by both is grouping by customer, in the page's order.
         matches.groupBy('t.created_at').addGroupBy('t.customer_id');
-        return matches.orderBy('t.created_at', direction).addOrderBy('t.customer_id', direction).limit(request.size + 1);
+        rangeInOrder(matches, termKeyset, bounds, request.direction === 'backward');
+        return matches.limit(request.size + 1);
       },
       'p',
       `p.id = ${ALIAS}.id`,
