@@ -169,7 +169,6 @@ async function mysqlSessionOptions(config: Config, logger: Logger): Promise<Part
   if (config.database.dialect !== 'mysql') return {};
   const flavour = await detectMysqlFlavour(config.database);
   return {
-    mysqlFlavour: flavour,
     mysqlSessionSql: statementTimeoutSql(flavour, config.statementTimeoutMs),
     onSessionSetupError: (error) => logger.warn({ err: error }, 'could not set the statement time limit on a database connection'),
   };

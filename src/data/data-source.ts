@@ -14,7 +14,7 @@ import { CustomerImportEntity } from './entities/customer-import.entity';
 import { CustomerImportChunkEntity } from './entities/customer-import-chunk.entity';
 import { CustomerImportErrorEntity } from './entities/customer-import-error.entity';
 import { migrations } from './migrations';
-import { MysqlFlavour, mysqlDriverWithSessionSetup, rememberMysqlFlavour } from './mysql-session';
+import { mysqlDriverWithSessionSetup } from './mysql-session';
 
 export const entities = [
   CustomerEntity,
@@ -39,8 +39,6 @@ export interface DataSourceOptions {
   poolSize?: number;
   /** MySQL/MariaDB: what to do when that SQL fails on a connection. */
   onSessionSetupError?: (error: Error) => void;
-  /** MySQL/MariaDB: which of the two the server is, when known (see `mysqlFlavourOf`). */
-  mysqlFlavour?: MysqlFlavour;
 }
 
 export function createDataSource(config: DatabaseConfig, options: DataSourceOptions = {}): DataSource {
@@ -66,7 +64,7 @@ export function createDataSource(config: DatabaseConfig, options: DataSourceOpti
       },
     });
   }
-  const dataSource = new DataSource({
+  return new DataSource({
     ...common,
     type: 'mysql',
     host: config.host,
@@ -84,6 +82,4 @@ export function createDataSource(config: DatabaseConfig, options: DataSourceOpti
       ? { driver: mysqlDriverWithSessionSetup(options.mysqlSessionSql, options.onSessionSetupError ?? (() => undefined)) }
       : {}),
   });
-  if (options.mysqlFlavour) rememberMysqlFlavour(dataSource, options.mysqlFlavour);
-  return dataSource;
 }

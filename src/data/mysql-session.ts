@@ -1,20 +1,8 @@
 import mysql2, { Pool, PoolConnection, PoolOptions } from 'mysql2';
 import { createConnection } from 'mysql2/promise';
 
-/** MariaDB and MySQL differ in the SQL of the per-statement time limit and of per-statement optimizer switches. */
+/** MariaDB and MySQL differ in the SQL of the per-statement time limit. */
 export type MysqlFlavour = 'mariadb' | 'mysql';
-
-/** The flavour each data source was created with (TypeORM keeps only the digits of the server's version). */
-const flavours = new WeakMap<object, MysqlFlavour>();
-
-export function rememberMysqlFlavour(dataSource: object, flavour: MysqlFlavour): void {
-  flavours.set(dataSource, flavour);
-}
-
-/** Whether this data source talks to MariaDB or MySQL, as its creator said; undefined for SQLite or when not said. */
-export function mysqlFlavourOf(dataSource: object): MysqlFlavour | undefined {
-  return flavours.get(dataSource);
-}
 
 /** Asks the server once, at start, which of the two it is. */
 export async function detectMysqlFlavour(options: {

@@ -1,6 +1,6 @@
 import { onlyErrorOf, gql, seedCustomers, uniqueLetters } from '../helpers/customer-api';
 import { ORDERS, SEARCH, SearchPage } from '../helpers/search-api';
-import { describeDb, startTestServer, TestServer } from '../helpers/test-server';
+import { describeDb, dialect, startTestServer, TestServer } from '../helpers/test-server';
 
 /*
  * A search of words that are each too common to drive the page walks the order's index in bounded
@@ -27,6 +27,12 @@ const COUNT = /* GraphQL */ `
 `;
 
 const CUSTOMERS = 150;
+
+/**
+ * The statements that count the terms of several words that are all common: one on SQLite; on
+ * MySQL/MariaDB the index's estimates, the likeliest rarest word counted, then the others (see rarestWord).
+ */
+const WORD_COUNTING = dialect === 'mysql' ? 3 : 1;
 
 /** 0 → "aa", 27 → "bb": two letters, in the order of the numbers. */
 function twoLetters(n: number): string {
@@ -114,7 +120,7 @@ describeDb('search of only common words, walked in windows', () => {
       message: expect.stringMatching(/^`filter.search` is too broad to page: .* none of the next 84 customers in this order matches/),
     });
     // The words' counts, then the edge of each of the three windows and the page's rows in it.
-    expect(oldestFirst.count).toBe(7);
+    expect(oldestFirst.count).toBe(WORD_COUNTING + 6);
   });
 
   it('counts a window in customers matching the other filters, so a filter that picks out the matches fills the page in the first window', async () => {
@@ -124,7 +130,7 @@ describeDb('search of only common words, walked in windows', () => {
     expect(german.result.customers.nodes.map((node) => node.id)).toEqual(tenth.slice(0, 3));
     expect(german.result.customers.pageInfo.hasNextPage).toBe(true);
     // The words' counts, the first window's edge, and the page with the row after it, all in that window.
-    expect(german.count).toBe(3);
+    expect(german.count).toBe(WORD_COUNTING + 2);
   });
 
   it('counts the matches of one common word, and refuses to count several common words', async () => {

@@ -434,8 +434,7 @@ describeDb('CustomerFilter.search', () => {
       expect(page).toBeDefined();
       const context = `${page!.sql}\n${JSON.stringify(page!.parameters)}`;
       if (dialect === 'mysql') {
-        // The statement carries its optimizer switches (`SET STATEMENT … FOR SELECT …`): ANALYZE goes before the SELECT.
-        const analyzed = page!.sql.replace(/^((?:SET STATEMENT .*? FOR )?)SELECT /, '$1ANALYZE FORMAT=JSON SELECT ');
+        const analyzed = `ANALYZE FORMAT=JSON ${page!.sql}`;
         const [row] = await t.sql<Record<string, string>>(analyzed, page!.parameters);
         const plan = Object.values(row!)[0]!;
         const accesses = tableAccesses(JSON.parse(plan));
@@ -473,13 +472,17 @@ describeDb('CustomerFilter.search', () => {
       }
     });
 
-    it('costs the same number of statements for one word and for ten', async () => {
+    it('costs the same number of statements for two words and for ten, and at most one more than for one word', async () => {
       const one = await t.countStatements(() => t.graphql(SEARCH, { first: 20, filter: { search: `page${tag}` } }));
+      const two = await t.countStatements(() => t.graphql(SEARCH, { first: 20, filter: { search: `page${tag} fam` } }));
       const ten = await t.countStatements(() =>
         t.graphql(SEARCH, { first: 20, filter: { search: `page${tag} ${tag} p1 fam example com 7262 x y z` } }),
       );
       expect(one.count).toBeLessThanOrEqual(2);
-      expect(ten.count).toBe(one.count);
+      // Several words on MySQL/MariaDB: the index's estimates of their terms, then the likeliest rarest counted (see rarestWord).
+      expect(two.count).toBe(one.count + (dialect === 'mysql' ? 1 : 0));
+      expect(ten.count).toBe(two.count);
+      if (dialect === 'mysql') expect(two.statements.filter((sql) => sql.startsWith('EXPLAIN '))).toHaveLength(1);
     });
 
     it('reads a word whole when it has few terms per term of the rarest word, and checks it per term when it has many', async () => {
@@ -507,7 +510,7 @@ describeDb('CustomerFilter.search', () => {
       expect(page).toBeDefined();
       const context = `${page!.sql}\n${JSON.stringify(page!.parameters)}`;
       if (dialect === 'mysql') {
-        const analyzed = page!.sql.replace(/^((?:SET STATEMENT .*? FOR )?)SELECT /, '$1ANALYZE FORMAT=JSON SELECT ');
+        const analyzed = `ANALYZE FORMAT=JSON ${page!.sql}`;
         const [row] = await t.sql<Record<string, string>>(analyzed, page!.parameters);
         const check = tableAccesses(JSON.parse(Object.values(row!)[0]!)).find((access) => access.table_name === 'st_word1');
         expect({ context, checkBy: check?.key, keyParts: check?.used_key_parts }).toEqual({

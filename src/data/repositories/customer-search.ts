@@ -1,7 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { SearchWord } from '../../core/search/search-text';
 import { SqlDialect } from '../keyset';
-import { mysqlFlavourOf } from '../mysql-session';
 import { prefixRange } from '../prefix-range';
 
 /**
@@ -86,35 +85,43 @@ export function wordCheck(customerColumn: string, word: SearchWord, name: string
 }
 
 /**
- * `customerColumn` is one of the customers with a term matching the word: an
- * uncorrelated `IN (…)` that the database reads once, as a range of the
- * `(brand, term, …)` index, into a temporary table it then looks each row up
- * in. On SQLite the column is written `+column`, so that the planner does not
- * drive the statement from the list through the primary key instead; MariaDB
- * is told to materialise the list by `materialisingPrefix`.
+ * On SQLite: `customerColumn` is one of the customers with a term matching
+ * the word, an uncorrelated `IN (…)` that SQLite reads once, as a range of the
+ * `(brand, term, …)` index, into a temporary index it then looks each row up
+ * in. The column is written `+column`, so that the planner does not drive the
+ * statement from the list through the primary key instead.
  */
-export function wordCustomers(
-  customerColumn: string,
-  word: SearchWord,
-  name: string,
-  dialect: SqlDialect,
-): [string, Record<string, string>] {
+export function wordCustomers(customerColumn: string, word: SearchWord, name: string): [string, Record<string, string>] {
   const alias = `sc_${name}`;
   const [condition, parameters] = wordCondition(`${alias}.term`, word, name);
-  const column = dialect === 'sqlite' ? `+${customerColumn}` : customerColumn;
-  return [`${column} IN (SELECT ${alias}.customer_id FROM customer_search_terms ${alias} WHERE ${alias}.brand = :brand AND ${condition})`, parameters];
+  return [`+${customerColumn} IN (SELECT ${alias}.customer_id FROM customer_search_terms ${alias} WHERE ${alias}.brand = :brand AND ${condition})`, parameters];
 }
 
 /**
- * What a statement with `wordCustomers` lists is prefixed with. MariaDB's
- * planner prefers to check such a list per row (FirstMatch: a primary-key
- * lookup of the other word per term of the driving one, about 20 µs each)
- * over reading it once into a temporary table (about 1 µs per customer of
- * it); `SET STATEMENT` turns the per-row strategies off for this statement
- * only. MySQL is left to its own planner, and SQLite materialises such lists itself.
+ * The number that stands for "all rows" in a LIMIT (2^64 - 1, the idiom of
+ * MySQL's manual): a derived table with a LIMIT is never merged into the query
+ * around it, so it is materialised.
  */
-export function materialisingPrefix(manager: EntityManager): string {
-  return mysqlFlavourOf(manager.connection) === 'mariadb' ? "SET STATEMENT optimizer_switch='firstmatch=off,loosescan=off' FOR " : '';
+const ALL_ROWS = '18446744073709551615';
+
+/**
+ * On MySQL/MariaDB: the customers with a term matching the word (once per such
+ * term), as a derived table to join on its `customer_id`. The LIMIT of all rows
+ * makes the server materialise it, reading the word's range of the `(brand,
+ * term, …)` index once, and look each row of the driving word up in it by a key
+ * of its own; the page's GROUP BY customer folds a customer listed twice. Written
+ * as `IN (…)`, the list is a semi-join, for which MariaDB often picks a strategy
+ * that checks the word on the primary key per row (FirstMatch, or
+ * DuplicateWeedout, which no optimizer switch turns off): at a million
+ * customers that took 1.3-2.9 times as long as this list (bench/README.md).
+ */
+export function wordCustomersTable(word: SearchWord, name: string): [string, Record<string, string>] {
+  const alias = `sc_${name}`;
+  const [condition, parameters] = wordCondition(`${alias}.term`, word, name);
+  return [
+    `(SELECT ${alias}.customer_id AS customer_id FROM customer_search_terms ${alias} WHERE ${alias}.brand = :brand AND ${condition} LIMIT ${ALL_ROWS})`,
+    parameters,
+  ];
 }
 
 /**
@@ -140,18 +147,57 @@ export function wordIn(
   ];
 }
 
+/** What choosing a search page's plan needs of the words' terms (see `rarestWord`). */
+export interface WordCounts {
+  /** The rarest word. */
+  index: number;
+  /** Its terms, counted exactly up to the limit asked. */
+  count: number;
+  /** Every word's terms: counted like the rarest's, or estimated (MySQL/MariaDB, several words). */
+  counts: number[];
+}
+
 /**
- * How many terms match each word, counted up to `drivesBelow` (a bounded
- * read of the term index per word), in one statement: the rarest word and
- * whether it is rare enough to drive the page.
+ * How many terms the words match, as far as choosing a page's plan needs:
+ * which word is the rarest, and its terms counted exactly up to `limit`, so
+ * that whether it is rare enough to drive the page is decided on the same
+ * counts on both databases, and with it the answer. The other words' counts
+ * only choose how they are checked (see LIST_BELOW_TERMS_PER_CHECK): counted
+ * up to `limit` too on SQLite (one statement), and on MySQL/MariaDB the
+ * index's own estimates of their ranges, from one `EXPLAIN`, instead of a read
+ * of every term of a common word (a given name's first letters match tens of
+ * thousands) that the page then reads again. There the rarest by estimate is
+ * counted; only when it is not under `limit` are the others counted too.
  */
-export async function rarestWord(
-  manager: EntityManager,
-  brand: string,
-  words: readonly SearchWord[],
-): Promise<{ index: number; count: number; counts: number[] }> {
+export async function rarestWord(manager: EntityManager, brand: string, words: readonly SearchWord[], limit: number): Promise<WordCounts> {
+  if (words.length === 1 || manager.connection.options.type !== 'mysql') return rarestOf(await countedTerms(manager, brand, words, limit));
+  const estimates = await estimatedTerms(manager, brand, words);
+  const likeliest = rarestOf(estimates).index;
+  const [exact = 0] = await countedTerms(manager, brand, [words[likeliest]!], limit);
+  if (exact < limit) return { index: likeliest, count: exact, counts: estimates.map((estimate, index) => (index === likeliest ? exact : estimate)) };
+  // The estimates misled, or every word is common: the others counted as well, so the decision rests on counts only.
+  const counted = await countedTerms(
+    manager,
+    brand,
+    words.filter((_, index) => index !== likeliest),
+    limit,
+  );
+  counted.splice(likeliest, 0, exact);
+  return rarestOf(counted);
+}
+
+function rarestOf(counts: number[]): WordCounts {
+  let best = { index: 0, count: Number.POSITIVE_INFINITY };
+  counts.forEach((count, index) => {
+    if (count < best.count) best = { index, count };
+  });
+  return { ...best, counts };
+}
+
+/** How many terms match each word, counted up to `limit` (a bounded read of the term index per word), in one statement. */
+async function countedTerms(manager: EntityManager, brand: string, words: readonly SearchWord[], limit: number): Promise<number[]> {
   const selects: string[] = [];
-  const parameters: Record<string, string | number> = { brand, probeLimit: drivesBelow(words.length) };
+  const parameters: Record<string, string | number> = { brand, probeLimit: limit };
   words.forEach((word, index) => {
     const [condition, wordParameters] = wordCondition('t.term', word, `probe${index}`);
     Object.assign(parameters, wordParameters);
@@ -159,12 +205,27 @@ export async function rarestWord(
       `(SELECT COUNT(*) FROM (SELECT 1 AS hit FROM customer_search_terms t WHERE t.brand = :brand AND ${condition} LIMIT :probeLimit) p${index}) AS w${index}`,
     );
   });
-  const [sql, values] = manager.connection.driver.escapeQueryWithParameters(`SELECT ${selects.join(", ")}`, parameters);
+  const [sql, values] = manager.connection.driver.escapeQueryWithParameters(`SELECT ${selects.join(', ')}`, parameters);
   const [row] = (await manager.query(sql, values)) as Array<Record<string, number | string>>;
-  const counts = words.map((_, index) => Number(row?.[`w${index}`] ?? 0));
-  let best = { index: 0, count: Number.POSITIVE_INFINITY };
-  counts.forEach((count, index) => {
-    if (count < best.count) best = { index, count };
+  return words.map((_, index) => Number(row?.[`w${index}`] ?? 0));
+}
+
+/**
+ * MySQL/MariaDB's estimate of how many terms match each word, from one
+ * `EXPLAIN` of the words' ranges of the `(brand, term, …)` index: the planner
+ * reads the ends of each range, not the range (exact for a few pages of
+ * terms, about twice the count for longer ranges at a million customers).
+ */
+async function estimatedTerms(manager: EntityManager, brand: string, words: readonly SearchWord[]): Promise<number[]> {
+  const selects: string[] = [];
+  const parameters: Record<string, string> = { brand };
+  words.forEach((word, index) => {
+    const [condition, wordParameters] = wordCondition(`e${index}.term`, word, `estimate${index}`);
+    Object.assign(parameters, wordParameters);
+    selects.push(`SELECT 1 FROM customer_search_terms e${index} WHERE e${index}.brand = :brand AND ${condition}`);
   });
-  return { ...best, counts };
+  const [sql, values] = manager.connection.driver.escapeQueryWithParameters(`EXPLAIN ${selects.join(' UNION ALL ')}`, parameters);
+  const rows = (await manager.query(sql, values)) as Array<{ table?: string | null; rows?: number | string | null }>;
+  const estimates = new Map(rows.map((row) => [row.table, Number(row.rows ?? 0)]));
+  return words.map((_, index) => estimates.get(`e${index}`) ?? 0);
 }

@@ -14,13 +14,14 @@ import { SearchWord } from '../../core/search/search-text';
 import {
   drivesBelow,
   LIST_BELOW_TERMS_PER_CHECK,
-  materialisingPrefix,
   rarestWord,
   SEARCH_WALK_BUDGET,
   SEARCH_WALK_WINDOWS,
   wordCheck,
   wordCondition,
   wordCustomers,
+  wordCustomersTable,
+  WordCounts,
   wordIn,
 } from './customer-search';
 import { prefixRange } from '../prefix-range';
@@ -176,24 +177,23 @@ export class CustomerRepository {
   ): Promise<PageSlice<CustomerEntity>> {
     filter = await this.followAliases(brand, filter);
     let selective = selectiveFilter(filter);
-    let drivingWord: number | undefined;
-    let wordCounts: number[] = [];
+    let rarest: WordCounts | undefined;
     if (!selective && filter.searchWords !== undefined && filter.searchWords.length > 0) {
       // A rare word picks out few customers by its own index; a common one is cheaper checked along the order's index.
-      const rarest = await rarestWord(this.manager, brand, filter.searchWords);
-      if (rarest.count < drivesBelow(filter.searchWords.length)) {
+      const limit = drivesBelow(filter.searchWords.length);
+      const counted = await rarestWord(this.manager, brand, filter.searchWords, limit);
+      if (counted.count < limit) {
         selective = true;
-        drivingWord = rarest.index;
-        wordCounts = rarest.counts;
+        rarest = counted;
       }
     }
-    if (drivingWord !== undefined && searchOnly(filter) && keyset.columns[0].expression === `${ALIAS}.createdAt`) {
-      return this.termOrderedPage(brand, filter, wordCounts, keyset, request, bounds);
+    if (rarest !== undefined && searchOnly(filter) && keyset.columns[0].expression === `${ALIAS}.createdAt`) {
+      return this.termOrderedPage(brand, filter, rarest, keyset, request, bounds);
     }
     if (!selective && filter.searchWords !== undefined && filter.searchWords.length > 0) {
       return this.pageInWindows(brand, filter, keyset, request, bounds);
     }
-    const query = this.filtered(brand, filter, drivingWord);
+    const query = this.filtered(brand, filter, rarest?.index);
     return readKeysetPage(query, keyset, request, bounds, {
       index: selective ? undefined : this.pageIndex(keyset, filter.includeDeleted),
       run: (sql, parameters) => this.manager.query(sql, parameters),
@@ -277,10 +277,10 @@ export class CustomerRepository {
    * A search page in creation order, cut from the term index. The terms of
    * the rarest word are read as a range of `(brand, term, created_at,
    * customer_id, deleted_at)`; each other word with few terms (see
-   * LIST_BELOW_TERMS_PER_CHECK) is the set of its customers, read once as a
-   * range of the same index and kept in a temporary table (`customer_id IN
-   * (…)`, materialised), and the others are checked on the term table's
-   * primary key per term. The driving word's terms that pass are grouped by customer, told live
+   * LIST_BELOW_TERMS_PER_CHECK) is the list of its customers, read once as a
+   * range of the same index into a temporary table (`wordCustomers` on
+   * SQLite, `wordCustomersTable` on MySQL/MariaDB), and the others are checked
+   * on the term table's primary key per term. The driving word's terms that pass are grouped by customer, told live
    * or deleted, sorted by `(created_at, customer_id)` beyond the cursor and cut
    * to the page, all in that index. Only the page's customers are then read, by
    * primary key. The terms carry their customer's `created_at` and `deleted_at`
@@ -290,15 +290,14 @@ export class CustomerRepository {
   private async termOrderedPage(
     brand: string,
     filter: CustomerQuery,
-    wordCounts: readonly number[],
+    rarest: WordCounts,
     keyset: Keyset<CustomerEntity>,
     request: PageRequest,
     bounds: KeysetBounds,
   ): Promise<PageSlice<CustomerEntity>> {
     const words = (filter.searchWords ?? []).map((word, index): [SearchWord, string] => [word, `word${index}`]);
     const limit = drivesBelow(words.length);
-    const countOf = (index: number) => wordCounts[index] ?? limit;
-    const driving = words.reduce((best, _, index) => (countOf(index) < countOf(best) ? index : best), 0);
+    const driving = rarest.index;
     const termKeyset = keysetOver(keyset, 't.created_at', 't.customer_id');
     const dialect = this.manager.connection.options.type === 'mysql' ? 'mysql' : 'sqlite';
     const query = this.select(brand).innerJoin(
@@ -311,8 +310,13 @@ export class CustomerRepository {
           .andWhere(...wordCondition('t.term', ...words[driving]!));
         words.forEach(([word, name], index) => {
           if (index === driving) return;
-          const listed = countOf(index) < Math.min(limit, LIST_BELOW_TERMS_PER_CHECK * Math.max(1, countOf(driving)));
-          matches.andWhere(...(listed ? wordCustomers('t.customer_id', word, name, dialect) : wordCheck('t.customer_id', word, name, dialect)));
+          const listed = (rarest.counts[index] ?? limit) < Math.min(limit, LIST_BELOW_TERMS_PER_CHECK * Math.max(1, rarest.count));
+          if (!listed) matches.andWhere(...wordCheck('t.customer_id', word, name, dialect));
+          else if (dialect === 'sqlite') matches.andWhere(...wordCustomers('t.customer_id', word, name));
+          else {
+            const [list, parameters] = wordCustomersTable(word, name);
+            matches.innerJoin(list, `l_${name}`, `l_${name}.customer_id = t.customer_id`, parameters);
+          }
         });
         if (!filter.includeDeleted) matches.andWhere('t.deleted_at IS NULL');
         // A customer's terms all carry its created_at: grouping by both is grouping by customer, in the page's order.
@@ -323,11 +327,10 @@ export class CustomerRepository {
       'p',
       `p.id = ${ALIAS}.id`,
     );
-    const statementPrefix = materialisingPrefix(this.manager);
     // The page's own rows only (the bounds are applied to the matches above), in the matches' order: ordered by the
     // customers' columns, SQLite walks the order's index of customers and looks each up in the matches instead.
     return readKeysetPage(query, keysetOver(keyset, 'p.created_at', 'p.id'), request, { after: null, before: null }, {
-      run: (sql, parameters) => this.manager.query(statementPrefix + sql, parameters),
+      run: (sql, parameters) => this.manager.query(sql, parameters),
     });
   }
 
@@ -346,7 +349,7 @@ export class CustomerRepository {
     const followed = await this.followAliases(brand, filter);
     // Counting reads every match: the rarest word's matches through the term index, never a check on every customer.
     const words = followed.searchWords ?? [];
-    const rarest = words.length > 0 && !selectiveFilter(followed) ? await rarestWord(this.manager, brand, words) : undefined;
+    const rarest = words.length > 0 && !selectiveFilter(followed) ? await rarestWord(this.manager, brand, words, drivesBelow(words.length)) : undefined;
     // Every term of the rarest word would be checked against each other word: unbounded when even the rarest is common.
     if (rarest !== undefined && words.length > 1 && rarest.count >= drivesBelow(words.length)) {
       throw badUserInput(
