@@ -1,6 +1,7 @@
 import { QueryRunner } from 'typeorm';
 import { SearchAndMerge1765600000000 } from '../../src/data/migrations/1765600000000-search-and-merge';
 import { SearchTermOrderKeys1765800000000 } from '../../src/data/migrations/1765800000000-search-term-order-keys';
+import { SearchTermsWithoutPrefixes1765900000000 } from '../../src/data/migrations/1765900000000-search-terms-without-prefixes';
 import { WORD_DRIVES_BELOW } from '../../src/data/repositories/customer-search';
 import {
   createValidCustomer,
@@ -596,6 +597,45 @@ describeDb('CustomerFilter.search', () => {
       expect(await searchIds(t, `filled${tag}`)).toEqual([id]);
       expect(await searchIds(t, `chan${tag}`)).toEqual([id]);
       expect(await termsOutOfStep([id])).toEqual([]);
+    });
+
+    it('deletes the terms that are a prefix of another term of the same customer and channel, and nothing else', async () => {
+      const tag = uniqueLetters();
+      const { id } = await createValidCustomer(t, {
+        givenName: `Pre${tag}`,
+        familyName: 'Fixed',
+        emailAddress: `pre${tag}.fixed@example.com`,
+        channels: [{ type: 'OTHER', value: `pre${tag}` }],
+      });
+      const termsOf = async () =>
+        (
+          await t.sql<{ channel: string; term: string }>(
+            'SELECT channel_id AS channel, term FROM customer_search_terms WHERE customer_id = ? ORDER BY channel_id, term',
+            [id],
+          )
+        ).map((row) => `${row.channel === '' ? 'own' : 'channel'}:${row.term}`);
+      const written = await termsOf();
+      // The writes store no prefix of another term: the given name is the start of the e-mail address.
+      expect(written).not.toContain(`own:pre${tag}`);
+      expect(written).toContain(`channel:pre${tag}`);
+      // Terms as earlier writes stored them: the given name's and the family name's own terms.
+      const [{ created_at: createdAt }] = await t.sql<{ created_at: string }>(
+        'SELECT created_at FROM customer_search_terms WHERE customer_id = ?',
+        [id],
+      );
+      for (const term of [`pre${tag}`, 'fixed'])
+        await t.sql('INSERT INTO customer_search_terms (brand, customer_id, channel_id, term, created_at) VALUES (?, ?, ?, ?, ?)', [
+          'default',
+          id,
+          '',
+          term,
+          createdAt,
+        ]);
+      expect(await termsOf()).toHaveLength(written.length + 2);
+      await migrate((runner) => new SearchTermsWithoutPrefixes1765900000000().up(runner));
+      // The channel's `pre…` stays: a prefix of a term of the customer's own fields, not of another of the channel's.
+      expect(await termsOf()).toEqual(written);
+      expect(await searchIds(t, `pre${tag} fixed`)).toEqual([id]);
     });
   });
 });

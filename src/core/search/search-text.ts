@@ -102,23 +102,37 @@ export interface SearchableFields {
   externalId?: string | null;
 }
 
+/**
+ * The terms that are no prefix of another one of them, in code point order. A
+ * search word matches a customer when it is a prefix of one of its terms, and
+ * a word that is a prefix of `jace` is one of `jace.rosenbaum@hotmail.com`
+ * too: the shorter term finds nothing more, and storing it would only make the
+ * word's range of the term index longer (a given name is often the start of
+ * the e-mail address: `sam` matched 9,658 terms of 5,331 customers at a million).
+ */
+export function withoutPrefixTerms(terms: Iterable<string>): string[] {
+  // Sorted, every term that starts with a term comes right after it or after another that does.
+  const sorted = [...new Set(terms)].sort();
+  return sorted.filter((term, index) => !(sorted[index + 1]?.startsWith(term) ?? false));
+}
+
 /** The terms of a customer's own fields. */
 export function customerTerms(fields: SearchableFields): string[] {
-  const terms = new Set<string>();
-  const add = (values: string[]) => values.forEach((term) => terms.add(term));
-  if (fields.givenName) add(wordStartTerms(fields.givenName, TEXT_SEPARATOR));
-  if (fields.familyName) add(wordStartTerms(fields.familyName, TEXT_SEPARATOR));
-  if (fields.emailAddress) add(wordStartTerms(fields.emailAddress, EMAIL_SEPARATOR));
-  if (fields.externalId) add(wordStartTerms(fields.externalId, TEXT_SEPARATOR));
-  if (fields.phoneNumber) add(phoneTerms(fields.phoneNumber));
-  return [...terms];
+  const terms: string[] = [];
+  if (fields.givenName) terms.push(...wordStartTerms(fields.givenName, TEXT_SEPARATOR));
+  if (fields.familyName) terms.push(...wordStartTerms(fields.familyName, TEXT_SEPARATOR));
+  if (fields.emailAddress) terms.push(...wordStartTerms(fields.emailAddress, EMAIL_SEPARATOR));
+  if (fields.externalId) terms.push(...wordStartTerms(fields.externalId, TEXT_SEPARATOR));
+  if (fields.phoneNumber) terms.push(...phoneTerms(fields.phoneNumber));
+  return withoutPrefixTerms(terms);
 }
 
 /** The terms of one channel: e-mail values split like e-mail addresses, phone values as phone numbers, others as text. */
 export function channelTerms(type: string, value: string): string[] {
-  if (type === 'EMAIL') return wordStartTerms(value, EMAIL_SEPARATOR);
-  if (type === 'TELEPHONE' || type === 'WHATSAPP') return [...new Set([...phoneTerms(value), ...wordStartTerms(value, TEXT_SEPARATOR)])];
-  return wordStartTerms(value, TEXT_SEPARATOR);
+  if (type === 'EMAIL') return withoutPrefixTerms(wordStartTerms(value, EMAIL_SEPARATOR));
+  if (type === 'TELEPHONE' || type === 'WHATSAPP')
+    return withoutPrefixTerms([...phoneTerms(value), ...wordStartTerms(value, TEXT_SEPARATOR)]);
+  return withoutPrefixTerms(wordStartTerms(value, TEXT_SEPARATOR));
 }
 
 /** One word of a search: the folded prefix every match must start a term with, and the phone-digit prefix when it is one. */

@@ -7,6 +7,7 @@ import { KeysetIndexes1765500000000 } from './1765500000000-keyset-indexes';
 import { SearchAndMerge1765600000000 } from './1765600000000-search-and-merge';
 import { CreateImports1765700000000 } from './1765700000000-create-imports';
 import { SearchTermOrderKeys1765800000000 } from './1765800000000-search-term-order-keys';
+import { SearchTermsWithoutPrefixes1765900000000 } from './1765900000000-search-terms-without-prefixes';
 
 /** Every migration, oldest first. Listed by hand so the same list serves ts and compiled js. */
 export const migrations = [
@@ -19,4 +20,5 @@ export const migrations = [
   SearchAndMerge1765600000000,
   CreateImports1765700000000,
   SearchTermOrderKeys1765800000000,
+  SearchTermsWithoutPrefixes1765900000000,
 ];
