@@ -314,8 +314,8 @@ export class CustomerRepository {
           if (!listed) matches.andWhere(...wordCheck('t.customer_id', word, name, dialect));
           else if (dialect === 'sqlite') matches.andWhere(...wordCustomers('t.customer_id', word, name));
           else {
-            const [list, parameters] = wordCustomersTable(word, name);
-            matches.innerJoin(list, `l_${name}`, `l_${name}.customer_id = t.customer_id`, parameters);
+            const list = wordCustomersTable('t.customer_id', word, name);
+            matches.innerJoin(list.table, list.alias, list.on, list.parameters);
           }
         });
         if (!filter.includeDeleted) matches.andWhere('t.deleted_at IS NULL');
