@@ -2,6 +2,7 @@
 export interface TableAccess {
   table_name: string;
   access_type: string;
+  possible_keys?: string[];
   key?: string;
   used_key_parts?: string[];
   r_rows?: number;
