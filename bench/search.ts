@@ -230,8 +230,10 @@ async function main(): Promise<void> {
     const [{ terms }] = (await server.dataSource.query('SELECT COUNT(*) AS terms FROM customer_search_terms WHERE brand = ?', [BRAND])) as [
       { terms: number | string },
     ];
+    // The figures depend on whether the terms and customers fit in the buffer pool (the server's setting, not the bench's).
+    const [{ pool }] = (await server.dataSource.query('SELECT @@innodb_buffer_pool_size AS pool')) as [{ pool: number | string }];
     console.log(
-      `\n${ROWS} customers, ${terms} search terms; load average ${loadavg()
+      `\n${ROWS} customers, ${terms} search terms; InnoDB buffer pool ${(Number(pool) / 2 ** 20).toFixed(0)} MiB; load average ${loadavg()
         .map((load) => load.toFixed(2))
         .join(' ')}.`,
     );
