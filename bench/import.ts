@@ -10,7 +10,9 @@
  *
  * 1. the floor: BENCH_ROWS customer rows (BENCH_ROWS, 1,000,000 by default)
  *    written by hand through mysql2 as multi-row INSERTs of 1,000 rows, rows
- *    built as the service builds them, no activities, no events;
+ *    built as the service builds them, no activities, no events; then the
+ *    same rows with their search terms, which every write of a customer
+ *    stores with it (the least an import writes);
  * 2. the import: the same number of rows as one CSV body, generated while it
  *    is sent, POSTed to /imports/customers; timed from the first byte to
  *    `customerImport.status` SUCCEEDED (upload, storage, and every chunk applied
@@ -27,6 +29,7 @@ import { performance } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
 import { createPool } from 'mysql2/promise';
 import { newCustomerRow } from '../src/domain/customer/customer-row';
+import { customerTermRows } from '../src/data/repositories/search-term.repository';
 import { mysqlSettings, MysqlSettings, positiveInteger, recreateDatabase } from './bench-settings';
 import { RAW_COLUMNS, rawValues } from './raw-customer-rows';
 import { printMarkdownTable } from './statistics';
@@ -37,6 +40,11 @@ const RATE_GOAL = 20_000;
 const RSS_GOAL_MB = 300;
 const RAW_BATCH = 1000;
 const RAW_BRAND = 'bench_raw';
+const RAW_TERMS_BRAND = 'bench_raw_terms';
+/** Search-term rows per raw INSERT (six values each). */
+const RAW_TERM_BATCH = 4000;
+/** Connections the floor writes on at once. */
+const RAW_CONNECTIONS = positiveInteger('BENCH_RAW_CONNECTIONS', 2);
 const ROOT = resolve(__dirname, '../../..');
 const STARTUP_LINE = /Customer subgraph ready at http:\/\/localhost:(\d+)\/graphql/;
 
@@ -134,21 +142,55 @@ function peakRssMb(pid: number): number {
   return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? Number.NaN) / 1024;
 }
 
-/** The floor: the same customer rows, by hand, one multi-row INSERT per 1,000. */
-async function rawInsert(database: MysqlSettings): Promise<number> {
+/**
+ * The floor: the same customer rows, by hand, one multi-row INSERT per 1,000;
+ * with `withTerms`, each batch's search terms too (as many statements of up to
+ * RAW_TERM_BATCH rows), in one transaction per batch, on RAW_CONNECTIONS
+ * connections at once (the machine's cores): what an import must write at the
+ * least, since the search terms are written with their customer (another
+ * brand, so the external ids do not collide). Returns the wall-clock seconds.
+ */
+async function rawInsert(database: MysqlSettings, brand: string, withTerms: boolean): Promise<number> {
   const { host, port, user, password } = database;
-  const pool = createPool({ host, port, user, password, database: database.database, timezone: 'Z', connectionLimit: 1 });
+  const pool = createPool({ host, port, user, password, database: database.database, timezone: 'Z', connectionLimit: RAW_CONNECTIONS });
+  let next = 0;
+  const writeBatches = async (): Promise<void> => {
+    const connection = await pool.getConnection();
+    try {
+      for (let from = next; from < ROWS; from = next) {
+        next += RAW_BATCH;
+        const now = new Date();
+        const rows = Array.from({ length: Math.min(RAW_BATCH, ROWS - from) }, (_, index) => {
+          const { tier, ...fields } = rowOf(from + index);
+          return newCustomerRow(brand, { ...fields, metadata: { tier } }, now);
+        });
+        await connection.beginTransaction();
+        await connection.query(`INSERT INTO customers (${RAW_COLUMNS.join(', ')}) VALUES ?`, [rows.map(rawValues)]);
+        if (withTerms) {
+          const terms = customerTermRows(rows).map((term) => [
+            term.brand,
+            term.customerId,
+            term.channelId,
+            term.term,
+            term.createdAt,
+            term.deletedAt,
+          ]);
+          for (let at = 0; at < terms.length; at += RAW_TERM_BATCH) {
+            await connection.query(
+              'INSERT INTO customer_search_terms (brand, customer_id, channel_id, term, created_at, deleted_at) VALUES ?',
+              [terms.slice(at, at + RAW_TERM_BATCH)],
+            );
+          }
+        }
+        await connection.commit();
+      }
+    } finally {
+      connection.release();
+    }
+  };
   try {
     const started = performance.now();
-    for (let from = 0; from < ROWS; from += RAW_BATCH) {
-      const now = new Date();
-      const values = Array.from({ length: Math.min(RAW_BATCH, ROWS - from) }, (_, index) => {
-        const { tier, ...fields } = rowOf(from + index);
-        const row = newCustomerRow(RAW_BRAND, { ...fields, metadata: { tier } }, now);
-        return rawValues(row);
-      });
-      await pool.query(`INSERT INTO customers (${RAW_COLUMNS.join(', ')}) VALUES ?`, [values]);
-    }
+    await Promise.all(Array.from({ length: RAW_CONNECTIONS }, writeBatches));
     return (performance.now() - started) / 1000;
   } finally {
     await pool.end();
@@ -213,7 +255,9 @@ async function main(): Promise<void> {
   try {
     console.log(`Import benchmark on ${database.host}:${database.port}/${database.database}, ${ROWS} rows`);
     process.stdout.write('Measuring the floor: raw multi-row INSERTs of the same rows…\n');
-    const rawSeconds = await rawInsert(database);
+    const rawSeconds = await rawInsert(database, RAW_BRAND, false);
+    process.stdout.write('Measuring the floor with search terms: the same, each batch with its terms…\n');
+    const rawWithTermsSeconds = await rawInsert(database, RAW_TERMS_BRAND, true);
     process.stdout.write('Measuring the import through POST /imports/customers…\n');
     const imported = await importRows(service.url);
     const peak = peakRssMb(service.pid);
@@ -235,6 +279,13 @@ async function main(): Promise<void> {
       ['  of which upload and storage (to 202)', `${imported.uploadSeconds.toFixed(1)} s`, '', ''],
       ['raw multi-row INSERT (floor)', `${Math.round(rawRate)} rows/s (${rawSeconds.toFixed(1)} s)`, '', ''],
       ['import / raw INSERT', `${(importRate / rawRate).toFixed(2)}×`, '', ''],
+      [
+        'raw multi-row INSERT with search terms (floor)',
+        `${Math.round(ROWS / rawWithTermsSeconds)} rows/s (${rawWithTermsSeconds.toFixed(1)} s)`,
+        '',
+        '',
+      ],
+      ['import / raw INSERT with search terms', `${((importRate * rawWithTermsSeconds) / ROWS).toFixed(2)}×`, '', ''],
       ['server peak RSS during the import', `${Math.round(peak)} MB`, `< ${RSS_GOAL_MB} MB`, peak < RSS_GOAL_MB ? 'met' : 'MISSED'],
       ['export rate (ndjson, read to the end)', `${Math.round(ROWS / exported.seconds)} rows/s (${exported.seconds.toFixed(1)} s)`, '', ''],
     ]);
