@@ -102,17 +102,12 @@ export function statementWithIndex<T extends ObjectLiteral>(query: SelectQueryBu
   if (index === undefined) return [sql, parameters];
   const alias = query.expressionMap.mainAlias;
   if (!alias?.hasMetadata) throw new Error('statementWithIndex needs a query over an entity');
-  return [withIndexHint(sql, dialectOf(query), query.escape(alias.metadata.tableName), query.escape(alias.name), query.escape(index)), parameters];
-}
-
-/** `sql` with the (escaped) index forced after the first ` FROM table alias` in it (both escaped as the SQL writes them). */
-export function withIndexHint(sql: string, dialect: SqlDialect, table: string, alias: string, index: string): string {
-  const from = ` FROM ${table} ${alias}`;
+  const from = ` FROM ${query.escape(alias.metadata.tableName)} ${query.escape(alias.name)}`;
   const at = sql.indexOf(from);
-  if (at < 0) throw new Error(`No "${from}" in the statement to force an index on`);
+  if (at < 0) throw new Error(`statementWithIndex found no "${from}" in the query`);
   const end = at + from.length;
-  const hint = dialect === 'mysql' ? `FORCE INDEX (${index})` : `INDEXED BY ${index}`;
-  return `${sql.slice(0, end)} ${hint}${sql.slice(end)}`;
+  const hint = dialectOf(query) === 'mysql' ? `FORCE INDEX (${query.escape(index)})` : `INDEXED BY ${query.escape(index)}`;
+  return [`${sql.slice(0, end)} ${hint}${sql.slice(end)}`, parameters];
 }
 
 /** The SQL dialect a statement is written for. */

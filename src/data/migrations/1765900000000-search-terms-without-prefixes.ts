@@ -37,7 +37,11 @@ export class SearchTermsWithoutPrefixes1765900000000 implements MigrationInterfa
       );
       if (customers.length === 0) return;
       const byBrand = new Map<string, string[]>();
-      for (const { id, brand } of customers) byBrand.set(brand, [...(byBrand.get(brand) ?? []), id]);
+      for (const { id, brand } of customers) {
+        const ids = byBrand.get(brand);
+        if (ids) ids.push(id);
+        else byBrand.set(brand, [id]);
+      }
       for (const [brand, ids] of byBrand) await deletePrefixTerms(queryRunner, brand, ids);
       after = customers[customers.length - 1]!.id;
     }
