@@ -11,7 +11,7 @@ export function connectionTypes<TNode extends object>(
   plural: string,
   options: { totalCount: boolean } = { totalCount: true },
 ) {
-  @ObjectType(`${nodeName}Edge`, { description: `One ${nodeName} in a page, with the cursor that points at it.` })
+  @ObjectType(`${nodeName}Edge`, { description: `One ${nodeName} in a page, with the cursor that points at it.`, simpleResolvers: true })
   class Edge {
     @Field({ description: 'An opaque cursor for this edge, for `after` or `before`.' })
     cursor!: string;
@@ -40,7 +40,7 @@ export function connectionTypes<TNode extends object>(
       'totalCount',
     );
   }
-  ObjectType(`${nodeName}Connection`, { description: `A page of ${plural}.` })(Connection);
+  ObjectType(`${nodeName}Connection`, { description: `A page of ${plural}.`, simpleResolvers: true })(Connection);
 
   return { Edge, Connection };
 }

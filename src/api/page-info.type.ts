@@ -1,7 +1,7 @@
 import { Directive, Field, ObjectType } from 'type-graphql';
 
 @Directive('@shareable')
-@ObjectType({ description: 'Where a page of a connection lies within the whole list (Relay cursor connections).' })
+@ObjectType({ description: 'Where a page of a connection lies within the whole list (Relay cursor connections).', simpleResolvers: true })
 export class PageInfo {
   @Field({ description: 'Whether more items follow the last edge of this page.' })
   hasNextPage!: boolean;

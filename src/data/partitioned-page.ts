@@ -1,5 +1,4 @@
 import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
-import { DriverUtils } from 'typeorm/driver/DriverUtils';
 import { CursorKey } from '../core/paging/cursor-codec';
 import { PageSlice } from '../core/paging/connection';
 import { PageRequest } from '../core/paging/page-request';
@@ -34,8 +33,9 @@ const MAX_COMPOUND_TERMS = 500;
  * `readByKeys`). Each parent's page is its own `ORDER BY keyset LIMIT size + 1`
  * (the extra row tells whether more lie beyond), so the database reads a range
  * of the (parent, keyset) index from the cursor, never the parent's other rows;
- * the pages of a chunk are joined with UNION ALL and ordered once. Cursor bounds
- * apply to the parent they were issued for.
+ * the pages of a chunk are joined with UNION ALL, and each parent's rows are put
+ * in the keyset's order here (see `byKeysetOrder`). Cursor bounds apply to the
+ * parent they were issued for.
  */
 export function readPagesPerParent<T extends ObjectLiteral>(
   spec: PartitionedPageSpec<T>,
@@ -61,7 +61,6 @@ export function pagesStatement<T extends ObjectLiteral>(
   const backward = request.direction === 'backward';
   const direction = keyset.descending !== backward ? 'DESC' : 'ASC';
   let hydrate: ((raw: Record<string, unknown>) => T) | undefined;
-  let resultOrder = '';
   let mysql = false;
   // Flags: the tie-breaker is the parent itself, one value per page.
   const tieIsParent = keyset.columns[1].expression === spec.parentColumn;
@@ -86,13 +85,6 @@ export function pagesStatement<T extends ObjectLiteral>(
     if (!hydrate) {
       hydrate = entityHydrator(page);
       mysql = dialect === 'mysql';
-      const driver = page.connection.driver;
-      resultOrder = keyset.columns
-        .map((column) => {
-          const [alias, name] = column.expression.split('.') as [string, string];
-          return `${driver.escape(DriverUtils.buildAlias(driver, undefined, alias, name))} ${direction}`;
-        })
-        .join(', ');
     }
     return statementWithIndex(page, spec.index);
   };
@@ -114,12 +106,13 @@ export function pagesStatement<T extends ObjectLiteral>(
     const [sql, parameters] = branches[0]!;
     return { sql, parameters, hydrate };
   }
-  // Each page keeps its own ORDER BY … LIMIT; the union is ordered once, over the pages' rows only. MySQL/MariaDB take a
-  // parenthesised SELECT as a union member: a derived table there is materialised first, and with the TEXT columns of
-  // activities every one of them becomes an on-disk temporary table (five times slower for 50 customers). SQLite
+  // Each page keeps its own ORDER BY … LIMIT. The union itself is not ordered: SQL leaves the order of its rows open, so
+  // the reader orders each parent's rows itself, and on MariaDB an ORDER BY over the union would copy every row into a
+  // temporary table, on disk when the rows have TEXT columns (activities). MySQL/MariaDB take a parenthesised SELECT
+  // as a union member: a derived table there is materialised first (five times slower for 50 customers). SQLite
   // allows ORDER BY … LIMIT in a member only inside a subquery, which it runs as a co-routine.
   const member = mysql ? (branchSql: string) => `(${branchSql})` : (branchSql: string, index: number) => `SELECT * FROM (${branchSql}) p${index}`;
-  const sql = `${branches.map(([branchSql], index) => member(branchSql, index)).join(' UNION ALL ')} ORDER BY ${resultOrder}`;
+  const sql = branches.map(([branchSql], index) => member(branchSql, index)).join(' UNION ALL ');
   return { sql, parameters: branches.flatMap(([, parameters]) => parameters), hydrate };
 }
 
@@ -136,12 +129,57 @@ async function readChunkOfPages<T extends ObjectLiteral>(
 
   const byParent = new Map<string, T[]>(parentIds.map((id) => [id, []]));
   for (const row of rows) byParent.get(spec.parentOf(row))?.push(row);
+  const inReadingOrder = byKeysetOrder(spec.keyset, backward);
   const slices = new Map<string, PageSlice<T>>();
   for (const [parentId, parentRows] of byParent) {
-    const page = parentRows.slice(0, request.size);
+    const page = parentRows.sort(inReadingOrder).slice(0, request.size);
     slices.set(parentId, { rows: backward ? page.reverse() : page, hasMore: parentRows.length > request.size });
   }
   return slices;
+}
+
+/**
+ * Compares two rows of one parent as the page's ORDER BY does, away from the
+ * cursor: the keyset's order, reversed for a backward read. The keyset's last
+ * column is unique within a parent, so no two rows compare equal. Text compares
+ * by code point, as the binary collations of these columns do (utf8mb4_nopad_bin
+ * on MySQL/MariaDB, BINARY on SQLite).
+ */
+export function byKeysetOrder<T>(keyset: Keyset<T>, backward: boolean): (a: T, b: T) => number {
+  const sign = keyset.descending !== backward ? -1 : 1;
+  return (a, b) => {
+    for (const column of keyset.columns) {
+      const order = compareKeyValues(column.value(a), column.value(b));
+      if (order !== 0) return sign * order;
+    }
+    return 0;
+  };
+}
+
+function compareKeyValues(a: string | number | Date, b: string | number | Date): number {
+  if (typeof a === 'string' && typeof b === 'string') return compareCodePoints(a, b);
+  const [x, y] = [a instanceof Date ? a.getTime() : Number(a), b instanceof Date ? b.getTime() : Number(b)];
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/**
+ * Code-point order, which is UTF-8 byte order. JavaScript's `<` compares UTF-16
+ * code units, which puts a surrogate (a code point above U+FFFF) before
+ * U+E000–U+FFFF; moving the surrogates above them mends that.
+ */
+export function compareCodePoints(a: string, b: string): number {
+  const length = Math.min(a.length, b.length);
+  for (let index = 0; index < length; index += 1) {
+    const x = a.charCodeAt(index);
+    const y = b.charCodeAt(index);
+    if (x !== y) return codePointRank(x) - codePointRank(y);
+  }
+  return a.length - b.length;
+}
+
+function codePointRank(unit: number): number {
+  if (unit < 0xd800) return unit;
+  return unit >= 0xe000 ? unit - 0x800 : unit + 0x2000;
 }
 
 /** Counts the rows of every parent in one grouped statement per chunk of parents; parents without rows count 0. */

@@ -10,6 +10,7 @@ import {
   isObjectType,
   isSpecifiedScalarType,
 } from 'graphql';
+import { getMetadataStorage } from 'type-graphql';
 import { buildCustomerSchema, printCustomerSchema } from '../../src/api/schema';
 import { COMMITTED_SCHEMA_FILE } from '../../src/scripts/committed-schema-file';
 
@@ -67,6 +68,25 @@ describe('the subgraph schema', () => {
 
   it('describes every type, field, argument, input field and enum value of its own', () => {
     expect(undescribed(schema)).toEqual([]);
+  });
+
+  it('checks the scope of every @Authorized field in its resolver: no such field is on a type of simple resolvers', () => {
+    // Object types with `simpleResolvers` resolve their fields with graphql-js's default resolver, which skips
+    // type-graphql's auth checker; a guarded field there would be readable without its scope.
+    const storage = getMetadataStorage();
+    // Fields of object types, not the resolvers' own methods (queries and mutations, which always have a resolver).
+    const guarded = storage.authorizedFields.flatMap(({ target, fieldName }) => {
+      const objectType = storage.objectTypes.find((type) => type.target === target);
+      if (!objectType) return [];
+      const type = schema.getType(objectType.name);
+      const field = isObjectType(type) ? type.getFields()[fieldName] : undefined;
+      return [{ field: `${objectType.name}.${fieldName}`, checked: typeof field?.resolve === 'function' }];
+    });
+    expect(guarded.length).toBeGreaterThan(0);
+    expect(guarded.filter((field) => !field.checked)).toEqual([]);
+    // The lists' types are the ones made simple, because they are resolved for every row of a page.
+    const customer = schema.getType('Customer');
+    expect(isObjectType(customer) && customer.getFields().emailAddress!.resolve).toBeUndefined();
   });
 
   it('keeps the federation key and shareable directives in the printed SDL', () => {

@@ -6,7 +6,7 @@ import { ActivityOrigin } from '../../core/activity-origin';
 import { connectionTypes } from '../connection';
 
 @ReadRequiresScope(Scope.READ)
-@ObjectType({ description: "One event in a customer's timeline." })
+@ObjectType({ description: "One event in a customer's timeline.", simpleResolvers: true })
 export class CustomerActivity {
   @Field(() => ID, { description: 'The activity id: "act_" followed by a ULID.' })
   id!: string;

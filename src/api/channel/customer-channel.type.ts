@@ -5,7 +5,7 @@ import { DateTimeScalar } from '../scalars';
 import { ChannelType } from '../../core/channel-type';
 
 @ReadRequiresScope(Scope.READ)
-@ObjectType({ description: 'One way to reach a customer.' })
+@ObjectType({ description: 'One way to reach a customer.', simpleResolvers: true })
 export class CustomerChannel {
   @Field(() => ID, { description: 'The channel id: "chn_" followed by a ULID.' })
   id!: string;

@@ -8,9 +8,12 @@ import { connectionTypes } from '../connection';
  * The GraphQL shape of a customer. Resolvers return `CustomerEntity` rows, whose
  * properties carry these names; internal columns (brand, match keys) have no field.
  */
+// `simpleResolvers`: the columns resolve with graphql-js's default resolver instead of a type-graphql wrapper per field
+// and row (lists resolve them for every row). That wrapper is what checks @Authorized, so no field of such a type may
+// carry it (the schema test holds every type to that).
 @Directive('@key(fields: "id")')
 @ReadRequiresScope(Scope.READ)
-@ObjectType({ description: 'A person registered with the business. Owned by this subgraph.' })
+@ObjectType({ description: 'A person registered with the business. Owned by this subgraph.', simpleResolvers: true })
 export class Customer {
   @Field(() => ID, { description: 'The customer\'s id: "cus_" followed by a 26-character ULID. Opaque to clients.' })
   id!: string;

@@ -5,7 +5,7 @@ import { DateTimeScalar } from '../scalars';
 import { connectionTypes } from '../connection';
 import { RegisteredFlag } from '../../domain/flag/flag-registry';
 
-@ObjectType({ description: 'A flag from the flag registry, as customers may carry it.' })
+@ObjectType({ description: 'A flag from the flag registry, as customers may carry it.', simpleResolvers: true })
 export class FlagDefinition implements RegisteredFlag {
   @Field({ description: 'The flag name, e.g. "vip".' })
   name!: string;
@@ -18,7 +18,7 @@ export class FlagDefinition implements RegisteredFlag {
 }
 
 @ReadRequiresScope(Scope.READ)
-@ObjectType({ description: 'A flag a customer carries.' })
+@ObjectType({ description: 'A flag a customer carries.', simpleResolvers: true })
 export class CustomerFlag {
   @Field({ description: 'The flag name, e.g. "vip".' })
   name!: string;
