@@ -9,7 +9,10 @@
  * multi-row INSERT per 1,000, then as one `INSERT … ON DUPLICATE KEY UPDATE`
  * per 1,000 with the same changes. The API
  * also validates every input, writes one activity per row and answers over
- * HTTP; the baselines write the customer rows only.
+ * HTTP; the baselines write the customer rows only. A second floor, in the
+ * same alternation, writes what no upsert can leave out: the customer rows
+ * with their search terms (inserted, or replaced on update), in one
+ * transaction per 1,000 rows.
  *
  * Prints a table and writes the figures to test-results/bench/bulk.json.
  */
@@ -17,14 +20,14 @@ import 'reflect-metadata';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createPool, Pool } from 'mysql2/promise';
+import { createPool, Pool, PoolConnection } from 'mysql2/promise';
 import { loadConfig } from '../src/core/config';
 import { CustomerEntity } from '../src/data/entities/customer.entity';
 import { createLogger } from '../src/core/logging/logger';
 import { RunningServer, startServer } from '../src/server';
 import { newCustomerRow } from '../src/domain/customer/customer-row';
 import { mysqlSettings, positiveInteger, recreateDatabase } from './bench-settings';
-import { RAW_COLUMNS, rawValues } from './raw-customer-rows';
+import { insertRawTerms, RAW_COLUMNS, rawValues } from './raw-customer-rows';
 import { median, printMarkdownTable } from './statistics';
 
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/customer_bench_bulk';
@@ -38,6 +41,7 @@ const RATIO_GOAL = 0.5;
 const API_BRAND = 'default';
 /** The baselines write their own rows, beside the API's, into the same table. */
 const RAW_BRAND = 'bench_raw';
+const RAW_TERMS_BRAND = 'bench_raw_terms';
 const OUTPUT = resolve(__dirname, '../../../test-results/bench/bulk.json');
 
 const UPSERT_MANY = `mutation UpsertMany($inputs: [UpsertCustomerInput!]!) {
@@ -96,18 +100,20 @@ function inputsFor(prefix: string, call: number, round: number): UpsertInput[] {
 }
 
 /**
- * Runs `subject` and `baseline` WARM_UP times unmeasured, then CALLS times
- * each, alternating, so a change in the machine's load meets both alike; the
- * answer is rows/s at the median call of each.
+ * Runs `subject`, `baseline` and `floor` WARM_UP times unmeasured, then CALLS
+ * times each, alternating, so a change in the machine's load meets all alike;
+ * the answer is rows/s at the median call of each.
  */
 async function rowsPerSecond(
   label: string,
   subject: (index: number) => Promise<void>,
   baseline: (index: number) => Promise<void>,
-): Promise<{ subject: number; baseline: number }> {
+  floor: (index: number) => Promise<void>,
+): Promise<{ subject: number; baseline: number; floor: number }> {
   process.stdout.write(`Measuring ${label}…\n`);
   for (let index = 0; index < WARM_UP; index += 1) {
     await baseline(index);
+    await floor(index);
     await subject(index);
   }
   const timed = async (call: (index: number) => Promise<void>, index: number): Promise<number> => {
@@ -117,11 +123,14 @@ async function rowsPerSecond(
   };
   const subjectMs: number[] = [];
   const baselineMs: number[] = [];
+  const floorMs: number[] = [];
   for (let index = WARM_UP; index < WARM_UP + CALLS; index += 1) {
     baselineMs.push(await timed(baseline, index));
+    floorMs.push(await timed(floor, index));
     subjectMs.push(await timed(subject, index));
   }
-  return { subject: BATCH / (median(subjectMs) / 1000), baseline: BATCH / (median(baselineMs) / 1000) };
+  const rate = (ms: number[]) => BATCH / (median(ms) / 1000);
+  return { subject: rate(subjectMs), baseline: rate(baselineMs), floor: rate(floorMs) };
 }
 
 async function apiCall(server: RunningServer, inputs: UpsertInput[], expectCreated: boolean): Promise<void> {
@@ -138,32 +147,63 @@ async function apiCall(server: RunningServer, inputs: UpsertInput[], expectCreat
   }
 }
 
-/** Hand-written baselines: one statement per 1,000 rows, autocommit. */
+/**
+ * Hand-written baselines: one statement per 1,000 rows, autocommit; `withTerms`
+ * (the floor) adds the rows' search terms, in one transaction per 1,000 rows.
+ */
 class RawWriter {
   private readonly rowsByCall = new Map<number, CustomerEntity[]>();
 
-  constructor(private readonly pool: Pool) {}
+  constructor(
+    private readonly pool: Pool,
+    private readonly brand: string,
+    private readonly withTerms: boolean,
+  ) {}
 
   async insert(call: number): Promise<void> {
     const now = new Date();
-    const rows = inputsFor('raw', call, 0).map((input) => newCustomerRow(RAW_BRAND, input, now));
+    const rows = inputsFor(this.brand, call, 0).map((input) => newCustomerRow(this.brand, input, now));
     this.rowsByCall.set(call, rows);
-    await this.pool.query(`INSERT INTO customers (${RAW_COLUMNS.join(', ')}) VALUES ?`, [rows.map(rawValues)]);
+    await this.write(rows, async (connection) => {
+      await connection.query(`INSERT INTO customers (${RAW_COLUMNS.join(', ')}) VALUES ?`, [rows.map(rawValues)]);
+    });
   }
 
   async update(call: number, round: number): Promise<void> {
     const now = new Date();
-    const inputs = inputsFor('raw', call, round);
+    const inputs = inputsFor(this.brand, call, round);
     const rows = this.rowsByCall.get(call)!.map((row, index) => {
-      const changed = newCustomerRow(RAW_BRAND, inputs[index]!, now);
+      const changed = newCustomerRow(this.brand, inputs[index]!, now);
       return { ...changed, id: row.id, createdAt: row.createdAt, version: row.version + round };
     });
     const updates = RAW_COLUMNS.filter((column) => !['id', 'brand', 'created_at'].includes(column))
       .map((column) => `${column} = VALUES(${column})`)
       .join(', ');
-    await this.pool.query(`INSERT INTO customers (${RAW_COLUMNS.join(', ')}) VALUES ? ON DUPLICATE KEY UPDATE ${updates}`, [
-      rows.map(rawValues),
-    ]);
+    await this.write(rows, async (connection) => {
+      await connection.query(`INSERT INTO customers (${RAW_COLUMNS.join(', ')}) VALUES ? ON DUPLICATE KEY UPDATE ${updates}`, [
+        rows.map(rawValues),
+      ]);
+      if (this.withTerms) {
+        await connection.query("DELETE FROM customer_search_terms WHERE brand = ? AND customer_id IN (?) AND channel_id = ''", [
+          this.brand,
+          rows.map((row) => row.id),
+        ]);
+      }
+    });
+  }
+
+  /** Runs `customers` and then, with terms, inserts the rows' terms, in one transaction. */
+  private async write(rows: CustomerEntity[], customers: (connection: PoolConnection) => Promise<void>): Promise<void> {
+    const connection = await this.pool.getConnection();
+    try {
+      if (!this.withTerms) return await customers(connection);
+      await connection.beginTransaction();
+      await customers(connection);
+      await insertRawTerms(connection, rows);
+      await connection.commit();
+    } finally {
+      connection.release();
+    }
   }
 }
 
@@ -205,22 +245,33 @@ async function main(): Promise<void> {
   const pool = createPool({ host, port, user, password, database: database.database, timezone: 'Z', connectionLimit: 2 });
   try {
     console.log(`Bulk-write benchmark on MySQL ${host}:${port}/${database.database}`);
-    const raw = new RawWriter(pool);
+    const raw = new RawWriter(pool, RAW_BRAND, false);
+    const rawWithTerms = new RawWriter(pool, RAW_TERMS_BRAND, true);
     const created = await rowsPerSecond(
-      'upsertCustomers of new customers against a raw multi-row INSERT',
+      'upsertCustomers of new customers against a raw multi-row INSERT, and against the same with search terms',
       (call) => apiCall(server, inputsFor(API_BRAND, call, 0), true),
       (call) => raw.insert(call),
+      (call) => rawWithTerms.insert(call),
     );
     const updated = await rowsPerSecond(
-      'upsertCustomers of existing customers against a raw INSERT … ON DUPLICATE KEY UPDATE',
+      'upsertCustomers of existing customers against a raw INSERT … ON DUPLICATE KEY UPDATE, and against the same with search terms',
       (call) => apiCall(server, inputsFor(API_BRAND, call, 1), false),
       (call) => raw.update(call, 1),
+      (call) => rawWithTerms.update(call, 1),
     );
+    const floorFigure = (name: string, rates: { subject: number; floor: number }): Figure => ({
+      name,
+      value: Math.round(rates.floor),
+      unit: 'rows/s',
+      ratio: Number((rates.subject / rates.floor).toFixed(3)),
+    });
     const figures: Figure[] = [
       rateFigure('upsertCustomers new rows', created.subject, created.baseline, NEW_ROWS_GOAL),
       rateFigure('upsertCustomers updated rows', updated.subject, updated.baseline, UPDATED_ROWS_GOAL),
       { name: 'raw multi-row INSERT', value: Math.round(created.baseline), unit: 'rows/s' },
       { name: 'raw INSERT … ON DUPLICATE KEY UPDATE', value: Math.round(updated.baseline), unit: 'rows/s' },
+      floorFigure('floor: raw INSERT with search terms (ratio: upsertCustomers / floor)', created),
+      floorFigure('floor: raw INSERT … ON DUPLICATE KEY UPDATE replacing search terms (ratio: upsertCustomers / floor)', updated),
     ];
     printTable(figures);
     mkdirSync(dirname(OUTPUT), { recursive: true });

@@ -29,9 +29,8 @@ import { performance } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
 import { createPool } from 'mysql2/promise';
 import { newCustomerRow } from '../src/domain/customer/customer-row';
-import { customerTermRows } from '../src/data/repositories/search-term.repository';
 import { mysqlSettings, MysqlSettings, positiveInteger, recreateDatabase } from './bench-settings';
-import { RAW_COLUMNS, rawValues } from './raw-customer-rows';
+import { insertRawTerms, RAW_COLUMNS, rawValues } from './raw-customer-rows';
 import { printMarkdownTable } from './statistics';
 
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/customer_bench_import';
@@ -41,8 +40,6 @@ const RSS_GOAL_MB = 300;
 const RAW_BATCH = 1000;
 const RAW_BRAND = 'bench_raw';
 const RAW_TERMS_BRAND = 'bench_raw_terms';
-/** Search-term rows per raw INSERT (six values each). */
-const RAW_TERM_BATCH = 4000;
 /** Connections the floor writes on at once. */
 const RAW_CONNECTIONS = positiveInteger('BENCH_RAW_CONNECTIONS', 2);
 const ROOT = resolve(__dirname, '../../..');
@@ -144,8 +141,8 @@ function peakRssMb(pid: number): number {
 
 /**
  * The floor: the same customer rows, by hand, one multi-row INSERT per 1,000;
- * with `withTerms`, each batch's search terms too (as many statements of up to
- * RAW_TERM_BATCH rows), in one transaction per batch, on RAW_CONNECTIONS
+ * with `withTerms`, each batch's search terms too (`insertRawTerms`), in one
+ * transaction per batch, on RAW_CONNECTIONS
  * connections at once (the machine's cores): what an import must write at the
  * least, since the search terms are written with their customer (another
  * brand, so the external ids do not collide). Returns the wall-clock seconds.
@@ -166,22 +163,7 @@ async function rawInsert(database: MysqlSettings, brand: string, withTerms: bool
         });
         await connection.beginTransaction();
         await connection.query(`INSERT INTO customers (${RAW_COLUMNS.join(', ')}) VALUES ?`, [rows.map(rawValues)]);
-        if (withTerms) {
-          const terms = customerTermRows(rows).map((term) => [
-            term.brand,
-            term.customerId,
-            term.channelId,
-            term.term,
-            term.createdAt,
-            term.deletedAt,
-          ]);
-          for (let at = 0; at < terms.length; at += RAW_TERM_BATCH) {
-            await connection.query(
-              'INSERT INTO customer_search_terms (brand, customer_id, channel_id, term, created_at, deleted_at) VALUES ?',
-              [terms.slice(at, at + RAW_TERM_BATCH)],
-            );
-          }
-        }
+        if (withTerms) await insertRawTerms(connection, rows);
         await connection.commit();
       }
     } finally {

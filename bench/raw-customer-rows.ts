@@ -1,4 +1,9 @@
+import { PoolConnection } from 'mysql2/promise';
 import { CustomerEntity } from '../src/data/entities/customer.entity';
+import { customerTermRows } from '../src/data/repositories/search-term.repository';
+
+/** Search-term rows per hand-written INSERT (six values each). */
+const RAW_TERM_BATCH = 4000;
 
 /** The columns of `customers` that hand-written baseline INSERTs write, in order. */
 export const RAW_COLUMNS = [
@@ -40,4 +45,21 @@ export function rawValues(row: CustomerEntity): unknown[] {
     row.deletedAt,
     row.version,
   ];
+}
+
+/** Inserts the search terms of `rows`' own fields by hand, RAW_TERM_BATCH per multi-row INSERT. */
+export async function insertRawTerms(connection: PoolConnection, rows: readonly CustomerEntity[]): Promise<void> {
+  const terms = customerTermRows(rows).map((term) => [
+    term.brand,
+    term.customerId,
+    term.channelId,
+    term.term,
+    term.createdAt,
+    term.deletedAt,
+  ]);
+  for (let at = 0; at < terms.length; at += RAW_TERM_BATCH) {
+    await connection.query('INSERT INTO customer_search_terms (brand, customer_id, channel_id, term, created_at, deleted_at) VALUES ?', [
+      terms.slice(at, at + RAW_TERM_BATCH),
+    ]);
+  }
 }
