@@ -12,9 +12,9 @@ export interface EdgeValue<T> {
   node: T;
 }
 
-/** What a connection field resolves to. `totalCount` and the cursors are lazy getters: computed only when selected. */
+/** What a connection field resolves to. `edges`, `totalCount` and the cursors are lazy getters: computed only when selected. */
 export interface ConnectionValue<T> {
-  edges: EdgeValue<T>[];
+  readonly edges: EdgeValue<T>[];
   nodes: T[];
   pageInfo: PageInfoValue;
   readonly totalCount: Promise<number>;
@@ -38,20 +38,26 @@ export function buildConnection<T>(
   cursorOf: (row: T) => string,
   count: () => Promise<number>,
 ): ConnectionValue<T> {
-  const edges = slice.rows.map((node) => lazyEdge(node, cursorOf));
+  // A list of customers with nested connections would otherwise build an edge for every row of every page, also
+  // when the query selects `nodes` only; the edges and the page's end cursors sign each row's cursor once.
+  let edges: EdgeValue<T>[] | undefined;
+  const edgesOf = () => (edges ??= slice.rows.map((node) => lazyEdge(node, cursorOf)));
   const forward = request.direction === 'forward';
   let counted: Promise<number> | undefined;
   return {
-    edges,
+    get edges() {
+      return edgesOf();
+    },
     nodes: slice.rows,
     pageInfo: {
       hasNextPage: forward ? slice.hasMore : request.before !== null,
       hasPreviousPage: forward ? request.after !== null : slice.hasMore,
       get startCursor() {
-        return edges[0]?.cursor ?? null;
+        return edgesOf()[0]?.cursor ?? null;
       },
       get endCursor() {
-        return edges[edges.length - 1]?.cursor ?? null;
+        const all = edgesOf();
+        return all[all.length - 1]?.cursor ?? null;
       },
     },
     get totalCount() {
@@ -61,11 +67,7 @@ export function buildConnection<T>(
   };
 }
 
-/**
- * An edge whose cursor is signed only when read: a list of customers with
- * nested connections would otherwise sign a cursor for every row, also when
- * the query selects `nodes` only.
- */
+/** An edge whose cursor is signed only when read (a query may select `edges { node }` without cursors). */
 function lazyEdge<T>(node: T, cursorOf: (row: T) => string): EdgeValue<T> {
   let cursor: string | undefined;
   return {
