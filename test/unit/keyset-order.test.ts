@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { byKeysetOrder, compareCodePoints } from '../../src/data/partitioned-page';
+import { byKeysetOrder, compareCodePoints, inOrder } from '../../src/data/partitioned-page';
 import { Keyset } from '../../src/data/keyset';
 
 interface Row {
@@ -47,5 +47,21 @@ describe('the order of a nested page, put together after the union', () => {
     // Read backward (`last`/`before`), the page is read oldest first and reversed afterwards.
     const oldestFirst = [...rows].sort(byKeysetOrder(timeline, true)).map((row) => `${row.at.toISOString()} ${row.id}`);
     expect(oldestFirst).toEqual([...newestFirst].reverse());
+  });
+
+  it('sorts a parent’s rows when the union returned them out of order, and leaves them when they came in order', () => {
+    const newestFirst = byKeysetOrder(timeline, false);
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.integer({ min: 0, max: 50 }), { maxLength: 12 }), (times) => {
+        const rows = times.map((time, index) => ({ at: new Date(time), id: `act_${index}` }));
+        const expected = [...rows].sort(newestFirst);
+        expect(inOrder(rows, newestFirst)).toEqual(expected);
+      }),
+    );
+    const ordered = [
+      { at: new Date(2), id: 'act_B' },
+      { at: new Date(1), id: 'act_A' },
+    ];
+    expect(inOrder(ordered, newestFirst)).toBe(ordered);
   });
 });
