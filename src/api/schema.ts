@@ -3,13 +3,13 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { GraphQLSchema, graphqlSync, parse } from 'graphql';
-import { buildSchema, createResolversMap } from 'type-graphql';
+import { buildSchema, ClassType, createResolversMap, getMetadataStorage } from 'type-graphql';
 import { scopeAuthChecker } from './auth-checker';
 import './enums';
 import { CustomerActivityResolver } from './activity/customer-activity.resolver';
 import { CustomerChannelResolver } from './channel/customer-channel.resolver';
 import { CustomerFlagResolver } from './flag/customer-flag.resolver';
-import { CustomerFieldsResolver } from './customer/customer-fields.resolver';
+import { CustomerFieldsResolver, plainCustomerFieldResolvers } from './customer/customer-fields.resolver';
 import { CustomerMutationResolver } from './customer/customer-mutation.resolver';
 import { CustomerQueryResolver } from './customer/customer-query.resolver';
 import { CustomerEventResolver } from './event/customer-event.resolver';
@@ -52,8 +52,27 @@ export async function buildCustomerSchema(): Promise<GraphQLSchema> {
   const resolvers = createResolversMap(schema) as GraphQLResolverMap<unknown>;
   // Customer is an object type, so its entry in the map is a field-resolver map.
   const customerResolvers = resolvers.Customer as Record<string, unknown>;
-  resolvers.Customer = { ...customerResolvers, __resolveReference: resolveCustomerReference } as GraphQLResolverMap<unknown>[string];
+  const plainFields = plainCustomerFieldResolvers();
+  assertUnguarded(CustomerFieldsResolver, Object.keys(plainFields));
+  resolvers.Customer = {
+    ...customerResolvers,
+    ...plainFields,
+    __resolveReference: resolveCustomerReference,
+  } as GraphQLResolverMap<unknown>[string];
   return buildSubgraphSchema({ typeDefs, resolvers });
+}
+
+/** Throws unless every one of `target`'s field resolvers named in `names` has neither @Authorized nor middleware. */
+export function assertUnguarded(target: ClassType, names: readonly string[]): void {
+  const guarded = getMetadataStorage()
+    .fieldResolvers.filter((field) => field.target === target && names.includes(field.methodName))
+    .filter((field) => field.roles !== undefined || (field.middlewares?.length ?? 0) > 0)
+    .map((field) => field.methodName);
+  if (guarded.length > 0) {
+    throw new Error(
+      `${target.name}: ${guarded.join(', ')} must resolve through type-graphql, which checks their @Authorized and middleware`,
+    );
+  }
 }
 
 /**
