@@ -38,43 +38,76 @@ export function buildConnection<T>(
   cursorOf: (row: T) => string,
   count: () => Promise<number>,
 ): ConnectionValue<T> {
-  // A list of customers with nested connections would otherwise build an edge for every row of every page, also
-  // when the query selects `nodes` only; the edges and the page's end cursors sign each row's cursor once.
-  let edges: EdgeValue<T>[] | undefined;
-  const edgesOf = () => (edges ??= slice.rows.map((node) => lazyEdge(node, cursorOf)));
   const forward = request.direction === 'forward';
-  let counted: Promise<number> | undefined;
-  return {
-    get edges() {
-      return edgesOf();
-    },
-    nodes: slice.rows,
-    pageInfo: {
-      hasNextPage: forward ? slice.hasMore : request.before !== null,
-      hasPreviousPage: forward ? request.after !== null : slice.hasMore,
-      get startCursor() {
-        return edgesOf()[0]?.cursor ?? null;
-      },
-      get endCursor() {
-        const all = edgesOf();
-        return all[all.length - 1]?.cursor ?? null;
-      },
-    },
-    get totalCount() {
-      counted ??= count();
-      return counted;
-    },
-  };
+  return new LazyConnection(
+    slice.rows,
+    cursorOf,
+    count,
+    forward ? slice.hasMore : request.before !== null,
+    forward ? request.after !== null : slice.hasMore,
+  );
+}
+
+/**
+ * A connection whose edges, end cursors and count are made when a query reads
+ * them, and once. A list of customers with nested connections makes one per
+ * customer and field, and most queries select `nodes` only; the lazy parts are
+ * getters of the classes, not closures made for every connection and row.
+ */
+class LazyConnection<T> implements ConnectionValue<T> {
+  readonly pageInfo: PageInfoValue;
+  private built: EdgeValue<T>[] | undefined;
+  private counted: Promise<number> | undefined;
+
+  constructor(
+    readonly nodes: T[],
+    private readonly cursorOf: (row: T) => string,
+    private readonly count: () => Promise<number>,
+    hasNextPage: boolean,
+    hasPreviousPage: boolean,
+  ) {
+    this.pageInfo = new LazyPageInfo(this, hasNextPage, hasPreviousPage);
+  }
+
+  get edges(): EdgeValue<T>[] {
+    this.built ??= this.nodes.map((node) => new LazyEdge(node, this.cursorOf));
+    return this.built;
+  }
+
+  get totalCount(): Promise<number> {
+    this.counted ??= this.count();
+    return this.counted;
+  }
+}
+
+class LazyPageInfo<T> implements PageInfoValue {
+  constructor(
+    private readonly connection: LazyConnection<T>,
+    readonly hasNextPage: boolean,
+    readonly hasPreviousPage: boolean,
+  ) {}
+
+  get startCursor(): string | null {
+    return this.connection.edges[0]?.cursor ?? null;
+  }
+
+  get endCursor(): string | null {
+    const { edges } = this.connection;
+    return edges[edges.length - 1]?.cursor ?? null;
+  }
 }
 
 /** An edge whose cursor is signed only when read (a query may select `edges { node }` without cursors). */
-function lazyEdge<T>(node: T, cursorOf: (row: T) => string): EdgeValue<T> {
-  let cursor: string | undefined;
-  return {
-    node,
-    get cursor() {
-      cursor ??= cursorOf(node);
-      return cursor;
-    },
-  };
+class LazyEdge<T> implements EdgeValue<T> {
+  private signed: string | undefined;
+
+  constructor(
+    readonly node: T,
+    private readonly cursorOf: (row: T) => string,
+  ) {}
+
+  get cursor(): string {
+    this.signed ??= this.cursorOf(this.node);
+    return this.signed;
+  }
 }
