@@ -27,7 +27,7 @@ import { createLogger } from '../src/core/logging/logger';
 import { RunningServer, startServer } from '../src/server';
 import { newCustomerRow } from '../src/domain/customer/customer-row';
 import { mysqlSettings, positiveInteger, recreateDatabase } from './bench-settings';
-import { insertRawTerms, RAW_COLUMNS, rawValues } from './raw-customer-rows';
+import { deleteRawTerms, insertRawTerms, RAW_COLUMNS, rawValues } from './raw-customer-rows';
 import { median, printMarkdownTable } from './statistics';
 
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/customer_bench_bulk';
@@ -154,15 +154,20 @@ async function apiCall(server: RunningServer, inputs: UpsertInput[], expectCreat
 class RawWriter {
   private readonly rowsByCall = new Map<number, CustomerEntity[]>();
 
+  /**
+   * `prefix` goes into the inputs' external ids and e-mail addresses; a single word, like the API's brand there, so
+   * the rows have as many search terms as the API's.
+   */
   constructor(
     private readonly pool: Pool,
     private readonly brand: string,
+    private readonly prefix: string,
     private readonly withTerms: boolean,
   ) {}
 
   async insert(call: number): Promise<void> {
     const now = new Date();
-    const rows = inputsFor(this.brand, call, 0).map((input) => newCustomerRow(this.brand, input, now));
+    const rows = inputsFor(this.prefix, call, 0).map((input) => newCustomerRow(this.brand, input, now));
     this.rowsByCall.set(call, rows);
     await this.write(rows, async (connection) => {
       await connection.query(`INSERT INTO customers (${RAW_COLUMNS.join(', ')}) VALUES ?`, [rows.map(rawValues)]);
@@ -171,7 +176,7 @@ class RawWriter {
 
   async update(call: number, round: number): Promise<void> {
     const now = new Date();
-    const inputs = inputsFor(this.brand, call, round);
+    const inputs = inputsFor(this.prefix, call, round);
     const rows = this.rowsByCall.get(call)!.map((row, index) => {
       const changed = newCustomerRow(this.brand, inputs[index]!, now);
       return { ...changed, id: row.id, createdAt: row.createdAt, version: row.version + round };
@@ -183,12 +188,7 @@ class RawWriter {
       await connection.query(`INSERT INTO customers (${RAW_COLUMNS.join(', ')}) VALUES ? ON DUPLICATE KEY UPDATE ${updates}`, [
         rows.map(rawValues),
       ]);
-      if (this.withTerms) {
-        await connection.query("DELETE FROM customer_search_terms WHERE brand = ? AND customer_id IN (?) AND channel_id = ''", [
-          this.brand,
-          rows.map((row) => row.id),
-        ]);
-      }
+      if (this.withTerms) await deleteRawTerms(connection, this.brand, rows);
     });
   }
 
@@ -245,8 +245,8 @@ async function main(): Promise<void> {
   const pool = createPool({ host, port, user, password, database: database.database, timezone: 'Z', connectionLimit: 2 });
   try {
     console.log(`Bulk-write benchmark on MySQL ${host}:${port}/${database.database}`);
-    const raw = new RawWriter(pool, RAW_BRAND, false);
-    const rawWithTerms = new RawWriter(pool, RAW_TERMS_BRAND, true);
+    const raw = new RawWriter(pool, RAW_BRAND, 'raw', false);
+    const rawWithTerms = new RawWriter(pool, RAW_TERMS_BRAND, 'floor', true);
     const created = await rowsPerSecond(
       'upsertCustomers of new customers against a raw multi-row INSERT, and against the same with search terms',
       (call) => apiCall(server, inputsFor(API_BRAND, call, 0), true),

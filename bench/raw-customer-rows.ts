@@ -1,6 +1,6 @@
 import { PoolConnection } from 'mysql2/promise';
 import { CustomerEntity } from '../src/data/entities/customer.entity';
-import { customerTermRows } from '../src/data/repositories/search-term.repository';
+import { customerTermRows, OWN_FIELDS } from '../src/data/repositories/search-term.repository';
 
 /** Search-term rows per hand-written INSERT (six values each). */
 const RAW_TERM_BATCH = 4000;
@@ -62,4 +62,13 @@ export async function insertRawTerms(connection: PoolConnection, rows: readonly 
       terms.slice(at, at + RAW_TERM_BATCH),
     ]);
   }
+}
+
+/** Deletes by hand the search terms of `rows`' own fields (their channels' terms stay), as an update replaces them. */
+export async function deleteRawTerms(connection: PoolConnection, brand: string, rows: readonly CustomerEntity[]): Promise<void> {
+  await connection.query('DELETE FROM customer_search_terms WHERE brand = ? AND customer_id IN (?) AND channel_id = ?', [
+    brand,
+    rows.map((row) => row.id),
+    OWN_FIELDS,
+  ]);
 }

@@ -7,7 +7,7 @@ import { insertRows } from '../multi-row-insert';
 import { readByKeys } from '../read-entities';
 
 /** The `channel_id` of the terms of a customer's own fields. */
-const OWN_FIELDS = '';
+export const OWN_FIELDS = '';
 
 /** What every term of a customer carries of the customer's row (see CustomerSearchTermEntity). */
 export type TermOwner = Pick<CustomerEntity, 'createdAt' | 'deletedAt'>;
